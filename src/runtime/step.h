@@ -22,9 +22,9 @@ class Step {
  public:
   virtual ~Step() = default;
 
-  // The layout this step wants input `index` in, given the value as it is. The planner inserts a layout
-  // conversion when the answer differs from `given.layout`. Default: Logical for every input.
-  virtual Layout wanted_layout(std::size_t index, const ValueInfo& given) const;
+  // The layout this step wants input `index` in, given all inputs as they are. The planner inserts a layout
+  // conversion when the answer differs from inputs[index].layout. Default: Logical for every input.
+  virtual Layout wanted_layout(std::size_t index, const std::vector<ValueInfo>& inputs) const;
 
   // Output infos (type, shape, layout; `constant` left empty) for these inputs, whose layouts are the wanted ones.
   // Omitted optional inputs have type Undefined. Called whenever input shapes change; may size scratch and
