@@ -8,8 +8,10 @@ while the module itself rounds, bias_q = clamp_i32(rne(f32(bias * f32(1.0f / f32
 cannot export quantized relu6 / hardtanh, linear_relu, add_scalar or mul_scalar.
 
 Library:   from export_pytorch import export; export(converted_model, example_input, "model.onnx")
-CLI:       /usr/bin/python3 scripts/export_pytorch.py MODEL.pt INPUT_SHAPE OUT.onnx
-           (MODEL.pt: a whole converted module saved with torch.save(model, path); INPUT_SHAPE like 1,3,8,8)
+CLI:       /usr/bin/python3 scripts/export_pytorch.py [--path DIR] MODULE:FUNCTION INPUT_SHAPE OUT.onnx
+           MODULE:FUNCTION names a function returning the converted module (--path adds DIR to sys.path);
+           a file written by torch.save(model, path) is accepted too, but PyTorch 1.13 cannot unpickle every
+           quantized module (ConvReLU2d fails). INPUT_SHAPE like 1,3,8,8 (a seeded random example input).
 
 How: torch.fx.symbolic_trace of the converted model (quantized modules are leaves), then one run of the traced
 module on the example input to learn every tensor's quantization parameters (scale, zero point, dtype) as PyTorch
@@ -50,6 +52,17 @@ Supported (anything else raises ValueError listing every unsupported node):
                                              ints -> Reshape; torch.relu / F.relu -> Relu; F.hardtanh / F.relu6
                                              -> Clip; torch.sigmoid -> Sigmoid; x.contiguous() -> nothing
 Activations must be quint8 (uint8 in the file). Models with more than one output are not supported.
+
+Notes for a runtime reading these files:
+  * Every QuantizeLinear's scale is f32 of PyTorch's (double) q_scale; PyTorch's consumers use that float value.
+    After add_scalar / mul_scalar PyTorch's double scale is generally not float32-exact (mul_scalar: c * s in
+    double), so take the output qparams from the QuantizeLinear rather than recomputing them.
+  * add_scalar's scalar is stored as float32. PyTorch computes c_q = rne(c / s) in double with the Python float c,
+    so near ties f32(c) can round differently; the QuantizeLinear after it carries PyTorch's result (in range:
+    zp_out = zp_in - c_q, same scale; otherwise zp_out = 0 or 255 and scale_out = f32(s') with
+    s' = (255 - (zp_in - c_q)) / 255 * s or (zp_in - c_q) / 255 * s).
+  * relu6 / hardtanh / relu: the QuantizeLinear after Clip / Relu shares the input's scale and zero-point
+    initializers (same names).
 """
 import argparse
 import operator
@@ -267,15 +280,16 @@ def export(model, example_input, path=None, opset=None):
     for node in gm.graph.nodes:
         base = node.name
         out_t = values.get(node)
-        if any(env.get(a) is None for a in node.all_input_nodes):
-            env[node] = None  # downstream of an unsupported node: reported there
-            continue
         try:
             env[node] = _emit(b, node, base, env, values, modules, out_t, outputs)
         except _Unsupported as e:
             unsupported.append("%s (%s %s)%s" % (node.name, node.op, _target_name(node), e.args[0] if e.args
                                                  else ""))
-            env[node] = None
+            # A stand-in value, so that the nodes after it are still checked (the export fails anyway).
+            if isinstance(out_t, torch.Tensor) and out_t.is_quantized:
+                env[node] = QValue(base + "_unsupported", "", "", f32(out_t.q_scale()), out_t.q_zero_point())
+            else:
+                env[node] = FValue(base + "_unsupported")
     if unsupported:
         raise ValueError("export_pytorch: unsupported nodes:\n  " + "\n  ".join(unsupported))
     if len(outputs) != 1 or not isinstance(outputs[0], FValue):
@@ -457,18 +471,32 @@ def _emit(b, node, base, env, values, modules, out_t, outputs):
     raise _Unsupported("")
 
 
+def load_model(spec):
+    """MODEL argument: "package.module:function" (a function returning the converted module) or a file written
+    with torch.save(model, path)."""
+    if ":" in spec and not os.path.exists(spec):
+        import importlib
+        module_name, func = spec.split(":", 1)
+        return getattr(importlib.import_module(module_name), func)()
+    return torch.load(spec)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(
         description="Export a converted eager-mode torch.ao.quantization model (qnnpack) to an ONNX QDQ file "
                     "with PyTorch's exact semantics (rounded int32 biases, relu6/hardtanh, add_scalar, ...). "
                     "See the top of this file for the supported modules and functions.")
-    p.add_argument("model", help="a converted quantized module saved whole with torch.save(model, path)")
+    p.add_argument("model", help="module:function returning the converted quantized module (preferred), or a "
+                                 "file saved with torch.save(model, path)")
     p.add_argument("input_shape", help="example input shape, e.g. 1,3,8,8 (the batch dim is made symbolic)")
     p.add_argument("output", help="the .onnx file to write")
     p.add_argument("--seed", type=int, default=0, help="seed of the random example input")
+    p.add_argument("--path", action="append", default=[],
+                   help="directory added to sys.path to import the model's module (repeatable)")
     a = p.parse_args(argv)
+    sys.path[:0] = a.path
     torch.backends.quantized.engine = "qnnpack"
-    model = torch.load(a.model)
+    model = load_model(a.model)
     shape = [int(s) for s in a.input_shape.split(",")]
     example = torch.randn(*shape, generator=torch.Generator().manual_seed(a.seed))
     proto = export(model, example, a.output)

@@ -34,6 +34,11 @@ PyTorch behaviours worked around:
     as a no-op). The generator checks every relu / relu6 / hardtanh output against clamp(input integers,
     quantize(lo), quantize(hi)) and every hardswish / sigmoid output against QUANT_SEMANTICS.md's table formula,
     and fails if PyTorch's result differs.
+  * add_scalar: PyTorch 1.13 computes c_q = rne(c / s) in double precision (c the Python float, s the input's
+    q_scale), not rne(f32(c * f32(1 / s))) as quantize() does: they differ when c / s lies within about 1e-7 of
+    a half-integer. ff_add_scalar_tie picks (after convert) a float32-exact c where the two differ and asserts that
+    PyTorch follows the double formula; its output zero point is z - c_q. The other scalars are dyadic (exact
+    in float32, far from ties).
   * avg_pool2d: only count_include_pad=True and no divisor_override (PyTorch's qnnpack path ignores both).
   * max_pool2d: no dilation together with padding (PyTorch's qnnpack path is wrong there).
 
@@ -139,8 +144,32 @@ def cat_body(m, x):
 
 def add_scalar_body(m, x):
     y = m.f1.add_scalar(x, 0.25)          # zero point moves, integers unchanged
-    y = m.f2.add_scalar(m.c1(y), 0.6)     # relu output zp 0: z - c_q < 0, scale grows, values requantized
-    return m.f3.add_scalar(y, -0.3)
+    y = m.f2.add_scalar(m.c1(y), 0.625)   # relu output zp 0: z - c_q < 0, scale grows, values requantized
+    return m.f3.add_scalar(y, -0.375)
+
+
+def add_scalar_tie_body(m, x):
+    return m.f1.add_scalar(x, m.c_tie)  # c_tie: set after convert by pick_tie_scalar
+
+
+def pick_tie_scalar(model):
+    """A float32-exact c for which PyTorch's c_q = rne(c / s) (double) differs from rne(f32(c * f32(1 / s))),
+    with c_q small enough that only the zero point moves. PyTorch must agree with the double formula."""
+    s = np.float32(model.quant.scale.item())
+    z = int(model.quant.zero_point.item())
+    for k in range(3, 60):
+        c = np.float32((k + 0.5) * float(s))
+        for _ in range(16):
+            by_double = int(np.rint(float(c) / float(s)))
+            by_float = int(np.rint(np.float32(c * np.float32(np.float32(1) / s))))
+            if by_double != by_float and 0 <= z - by_double <= 255 and 0 <= z - by_float <= 255:
+                x = torch.quantize_per_tensor(torch.zeros(1), float(s), z, torch.quint8)
+                got = z - torch.ops.quantized.add_scalar(x, float(c)).q_zero_point()
+                assert got == by_double, (got, by_double, by_float)
+                model.c_tie = float(c)
+                return model
+            c = np.nextafter(c, np.float32(np.inf), dtype=np.float32)
+    raise AssertionError("no near-tie scalar found")
 
 
 def mul_scalar_body(m, x):
@@ -202,6 +231,7 @@ def model_specs():
     add("ff_cat", lambda: Net(cat_body, c1=conv(3, 2, 3, padding=1), c2=conv(3, 3, 1), f=FF()), chw=(3, 6, 6))
     add("ff_add_scalar", lambda: Net(add_scalar_body, c1=nn.Sequential(conv(3, 4, 3, padding=1), nn.ReLU()),
                                      f1=FF(), f2=FF(), f3=FF()), fuse=[["c1.0", "c1.1"]], chw=(3, 6, 6))
+    add("ff_add_scalar_tie", lambda: Net(add_scalar_tie_body, f1=FF(), c_tie=0.0), chw=(2, 4, 4))
     add("ff_mul_scalar", lambda: Net(mul_scalar_body, c1=conv(3, 4, 3, padding=1), f1=FF(), f2=FF()),
         chw=(3, 6, 6))
     add("maxpool", lambda: Net(seq("c1", "p1", "p2"), c1=conv(3, 4, 3, padding=1),
@@ -242,7 +272,8 @@ def build(name, spec):
     with torch.no_grad():
         for _ in range(4):
             prepared(torch.randn(2, *chw, generator=gen))
-    return convert(prepared).eval()
+    converted = convert(prepared).eval()
+    return pick_tie_scalar(converted) if name == "ff_add_scalar_tie" else converted
 
 
 def make_input(name, n, chw, k=0):
@@ -408,6 +439,50 @@ def tx_reference_model(name, model, x, tx_model):
         if fx.bias() is not None:
             real.set_weight_bias(fx.weight(), fx.bias())
     return model, changed
+
+
+def check_layers_exact(fname, model, x, proto):
+    """Every conv / linear output of the reference module must equal QUANT_SEMANTICS.md's integer formula computed
+    with the int32 biases stored in the file: this proves that the file's biases are the ones PyTorch used."""
+    gm, values = trace_values(model, x)
+    modules = dict(gm.named_modules())
+    layers = [n for n in gm.graph.nodes if n.op == "call_module" and isinstance(modules[n.target],
+                                                                                (nnq.Conv2d, nnq.Linear))]
+    stored = stored_biases(proto)
+    assert len(stored) == len(layers), fname
+    for n, bias in zip(layers, stored):
+        m, a, y = modules[n.target], values[n.args[0]], values[n]
+        w = m.weight()
+        wq = w.int_repr().numpy().astype(np.int64)
+        if w.qscheme() in (torch.per_channel_affine, torch.per_channel_symmetric):
+            ws = w.q_per_channel_scales().numpy().astype(np.float32)
+            wz = w.q_per_channel_zero_points().numpy().astype(np.int64)
+        else:
+            ws = np.full(wq.shape[0], np.float32(w.q_scale()), np.float32)
+            wz = np.full(wq.shape[0], w.q_zero_point(), np.int64)
+        wq = wq - wz.reshape((-1,) + (1,) * (wq.ndim - 1))
+        xq = a.int_repr().numpy().astype(np.int64) - a.q_zero_point()
+        if isinstance(m, nnq.Linear):
+            acc = xq @ wq.T
+        else:
+            ph, pw = m.padding
+            xp = np.pad(xq, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+            win = _windows(xp, wq.shape[2], wq.shape[3], *m.stride, *m.dilation)
+            cin_g, cout_g = wq.shape[1], wq.shape[0] // m.groups
+            acc = np.concatenate([np.einsum("nckl...,ockl->no...", win[:, g * cin_g:(g + 1) * cin_g],
+                                            wq[g * cout_g:(g + 1) * cout_g]) for g in range(m.groups)], axis=1)
+        shape = (1, -1) + (1,) * (acc.ndim - 2)
+        if bias is not None:
+            acc = acc + bias.reshape(shape)
+        mult = ((ws * np.float32(a.q_scale())).astype(np.float32) *
+                np.float32(np.float32(1) / np.float32(m.scale))).astype(np.float32).reshape(shape)
+        r = np.rint((acc.astype(np.float32) * mult).astype(np.float32)) + m.zero_point
+        lo = m.zero_point if isinstance(m, (nniq.ConvReLU2d, nniq.LinearReLU)) else 0
+        want = np.clip(r, lo, 255).astype(np.int64)
+        got = y.int_repr().numpy().astype(np.int64)
+        if not np.array_equal(want, got):
+            raise AssertionError("%s: layer %s: PyTorch differs from the integer formula with the file's biases at "
+                                 "%d of %d outputs" % (fname, n.target, int((want != got).sum()), want.size))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -596,6 +671,7 @@ def main():
                 with torch.no_grad():
                     y = ref(x)
                 runs.append((fname, x, y))
+                check_layers_exact(fname, ref, x, proto)
                 got = run_onnx(proto, x.numpy())
                 lsb = last_scale(proto)
                 err = np.abs(got - y.numpy()).max() / lsb if y.numel() else 0.0
@@ -636,7 +712,7 @@ def describe(model):
                 parts.append(kind)
         elif n.op == "call_function":
             name = getattr(n.target, "__name__", str(n.target))
-            scalar = "(%g)" % n.args[1] if name in ("add_scalar", "mul_scalar") else ""
+            scalar = "(%.9g)" % n.args[1] if name in ("add_scalar", "mul_scalar") else ""
             parts.append(name + scalar)
     return ", ".join(parts)
 
