@@ -15,7 +15,8 @@ Files per model NAME (tests/golden/models/, listed with their contents in MODELS
                    own semantics": the same converted module with every conv / linear float bias replaced by a
                    value that PyTorch's rounding, rne(f32(b * f32(1 / bias_scale))), maps exactly to the int32 the
                    file stores (checked channel by channel; the generator fails otherwise).
-                   No tx_ file for: relu6, linear_relu, ff_add_scalar, ff_mul_scalar, inverted_residual
+                   No tx_ file for: relu6, linear_relu, ff_add_scalar, ff_add_scalar_tie, ff_mul_scalar,
+                   inverted_residual
                    (torch.onnx.export 1.13 cannot export quantized relu6 / linear_relu / add_scalar /
                    mul_scalar; MODELS.md lists them with PyTorch's message).
 
@@ -42,8 +43,10 @@ PyTorch behaviours worked around:
   * avg_pool2d: only count_include_pad=True and no divisor_override (PyTorch's qnnpack path ignores both).
   * max_pool2d: no dilation together with padding (PyTorch's qnnpack path is wrong there).
 
-Self-check (nothing of it is written): onnx.checker on every file, and a small float numpy QDQ interpreter
-(run_onnx below) that must agree with the reference to 1 output LSB.
+Self-checks (nothing of them is written): onnx.checker on every file; every conv / linear output of each reference
+module equals QUANT_SEMANTICS.md's integer formula computed with the int32 biases stored in the file
+(check_layers_exact); and a small float numpy QDQ interpreter (run_onnx below) agrees with every reference output
+to 1 output LSB.
 
 Deterministic: every random number comes from seeded generators; a second run rewrites identical files.
 """
