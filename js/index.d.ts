@@ -3,8 +3,24 @@
 
 export type QuantizedDType = 'quint8' | 'qint8' | 'qint32';
 export type QScheme = 'per_tensor_affine' | 'per_tensor_symmetric' | 'per_channel_affine' | 'per_channel_symmetric';
-export type TensorType = 'float32' | 'uint8' | 'int8' | 'int32';
-export type TensorData = Float32Array | Uint8Array | Int8Array | Int32Array;
+export type TensorType = 'float32' | 'float64' | 'float16' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'uint32' |
+  'int64' | 'uint64' | 'bool';
+/** The typed array of each tensor type (as in onnxruntime-web: bool as 0/1 bytes, float16 as raw bits). */
+export interface TensorDataMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  float16: Uint16Array;
+  uint8: Uint8Array;
+  int8: Int8Array;
+  uint16: Uint16Array;
+  int16: Int16Array;
+  int32: Int32Array;
+  uint32: Uint32Array;
+  int64: BigInt64Array;
+  uint64: BigUint64Array;
+  bool: Uint8Array;
+}
+export type TensorData = TensorDataMap[TensorType];
 
 /** The error every qwasm failure throws: the message names the tensor, node or option at fault. */
 export class QwasmError extends Error {
@@ -42,6 +58,8 @@ export interface Stats {
   heapReservedBytes: number;
   /** Size of the wasm linear memory. */
   wasmMemoryBytes: number;
+  /** InferenceSessions created and not yet disposed (or garbage-collected). */
+  liveSessions: number;
 }
 
 /** Quantization parameters as given by the user: PyTorch's names, camelCase or snake_case. */
@@ -76,10 +94,12 @@ export interface QParams {
   axis?: number;
 }
 
-export class Tensor {
-  constructor(type: TensorType, data: TensorData | ArrayLike<number>, dims?: readonly number[]);
-  readonly type: TensorType;
-  readonly data: TensorData;
+export class Tensor<T extends TensorType = TensorType> {
+  /** data: the type's typed array (kept, not copied) or values to copy (numbers or bigints for 64-bit integers,
+   *  booleans for bool). dims default to [data.length]. */
+  constructor(type: T, data: TensorDataMap[T] | ArrayLike<number> | ArrayLike<bigint> | ArrayLike<boolean>, dims?: readonly number[]);
+  readonly type: T;
+  readonly data: TensorDataMap[T];
   readonly dims: number[];
   readonly size: number;
 }
@@ -109,3 +129,106 @@ export function quantize(tensor: FloatTensorLike, qparams: QParamsInput): Quanti
 export function dequantize(qtensor: QuantizedTensor): Tensor;
 /** PyTorch's fake_quantize_per_tensor_affine / fake_quantize_per_channel_affine. */
 export function fakeQuantize(tensor: FloatTensorLike, qparams: QParamsInput): Tensor;
+
+/** Limits applied while decoding a model (defaults in parentheses). */
+export interface ModelLimits {
+  /** Size of the ONNX file (1 GiB). */
+  maxModelBytes?: number;
+  /** Node protos in the graph (100000). */
+  maxNodes?: number;
+  /** Dims of any tensor or declared shape (8). */
+  maxTensorRank?: number;
+  /** Elements of one constant tensor (2^28). */
+  maxTensorElements?: number;
+}
+
+export interface SessionOptions {
+  limits?: ModelLimits;
+  /** Arena bytes one plan may use for activations (1 GiB). */
+  maxActivationBytes?: number;
+  /** onnxruntime-web options accepted and ignored, so ORT code ports unchanged. */
+  executionProviders?: unknown[];
+  graphOptimizationLevel?: string;
+  logSeverityLevel?: number;
+  logVerbosityLevel?: number;
+  enableCpuMemArena?: boolean;
+  enableMemPattern?: boolean;
+  executionMode?: string;
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+}
+
+/** A dimension of a declared shape: a size, a symbolic name ("batch"), or null when unknown. */
+export type DeclaredDim = number | string | null;
+
+/** Like onnxruntime-web's InferenceSession.ValueMetadata. `type` is 'undefined' when the model does not declare it;
+ *  `shape` is null when the rank is unknown. */
+export interface ValueMetadata {
+  readonly name: string;
+  readonly isTensor: true;
+  readonly type: TensorType | 'undefined';
+  readonly shape: readonly DeclaredDim[] | null;
+}
+
+export interface DescribedValue {
+  name: string;
+  type: string;
+  /** Planned dims after a run; declared dims (strings for symbolic ones) before. */
+  shape: Array<number | string | null> | string;
+  layout?: 'logical' | 'nhwc';
+}
+
+export interface DescribedQParams {
+  tensor: string;
+  dtype: string;
+  scale: number[];
+  zero_point: number[];
+  axis?: number;
+  quant_min: number;
+  quant_max: number;
+}
+
+export interface DescribedNode {
+  name: string;
+  op: string;
+  domain: string;
+  /** The kernel the node runs: "reference", "qu8_gemm_4x2c8", ... */
+  kernel: string;
+  inputs: DescribedValue[];
+  outputs: DescribedValue[];
+  qparams: DescribedQParams[];
+}
+
+/** InferenceSession.describe(): the runtime graph after qwasm's passes. */
+export interface SessionDescription {
+  inputs: DescribedValue[];
+  outputs: DescribedValue[];
+  nodes: DescribedNode[];
+  peakActivationBytes: number;
+  planned: boolean;
+}
+
+export type SessionFeeds = Record<string, Tensor>;
+export type SessionResults = Record<string, Tensor>;
+
+/** Runs an ONNX model (int8 QDQ / QOperator and float graphs); shaped like onnxruntime-web's InferenceSession. */
+export class InferenceSession {
+  private constructor();
+  /** source: model bytes, a URL (fetched) or, in Node, a file path. Loads the wasm module (qwasm.init()) if needed. */
+  static create(source: Uint8Array | ArrayBuffer | ArrayBufferView | URL | string, options?: SessionOptions): Promise<InferenceSession>;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  /** Activation arena bytes of the current plan (0 before the first run). */
+  readonly peakActivationBytes: number;
+  readonly disposed: boolean;
+  /** feeds: every model input by name. fetches: the output names to return (default: all). Rejects with a QwasmError
+   *  naming the input at fault (missing, unknown, wrong type or dims, not a Tensor). */
+  run(feeds: SessionFeeds, fetches?: readonly string[]): Promise<SessionResults>;
+  describe(): SessionDescription;
+  /** Frees the wasm-side session now (idempotent); using the session afterwards throws. */
+  dispose(): void;
+  /** onnxruntime-web's name for dispose(). */
+  release(): Promise<void>;
+}

@@ -1,5 +1,6 @@
 // NumPy .npy files (format versions 1.0-3.0), for the CLI: read float32/float64/int8/uint8/int32 arrays in
-// C order, write uint8/int8/int32/float32. Anything else is a clear error.
+// C order (every integer width, int64 and bool too with { anyDtype: true }, for model inputs), write every
+// type a model output can have. Anything else is a clear error.
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];  // \x93NUMPY
 
 const DESCR = {
@@ -9,8 +10,17 @@ const DESCR = {
   u1: { Array: Uint8Array, size: 1, get: 'getUint8' },
   i4: { Array: Int32Array, size: 4, get: 'getInt32' },
 };
+// Read only with { anyDtype: true } (qwasm run: model inputs of any type).
+const MORE_DESCR = {
+  i2: { Array: Int16Array, size: 2, get: 'getInt16', dtype: 'int16' },
+  u2: { Array: Uint16Array, size: 2, get: 'getUint16', dtype: 'uint16' },
+  u4: { Array: Uint32Array, size: 4, get: 'getUint32', dtype: 'uint32' },
+  i8: { Array: BigInt64Array, size: 8, get: 'getBigInt64', dtype: 'int64' },
+  u8: { Array: BigUint64Array, size: 8, get: 'getBigUint64', dtype: 'uint64' },
+  b1: { Array: Uint8Array, size: 1, get: 'getUint8', dtype: 'bool' },
+};
 
-export function parseNpy(bytes, name = 'array') {
+export function parseNpy(bytes, name = 'array', { anyDtype = false } = {}) {
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (u8.length < 10 || !MAGIC.every((b, i) => u8[i] === b)) throw new Error(`${name}: not a .npy file (bad magic)`);
   const major = u8[6];
@@ -28,9 +38,10 @@ export function parseNpy(bytes, name = 'array') {
   }
   if (fortran === 'True') throw new Error(`${name}: Fortran-order arrays are not supported (save with C order)`);
   const order = descr[0];
-  const kind = DESCR[descr.slice(1)];
+  const kind = DESCR[descr.slice(1)] ?? (anyDtype ? MORE_DESCR[descr.slice(1)] : undefined);
   if (!kind || !['<', '>', '|', '='].includes(order)) {
-    throw new Error(`${name}: dtype '${descr}' is not supported (float32, float64, int8, uint8 or int32)`);
+    throw new Error(`${name}: dtype '${descr}' is not supported (float32, float64, int8, uint8 or int32${
+      anyDtype ? ', int16, uint16, uint32, int64, uint64, bool' : ''})`);
   }
   const dims = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
   if (!dims.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${name}: bad shape (${shapeText})`);
@@ -42,13 +53,16 @@ export function parseNpy(bytes, name = 'array') {
   const data = new kind.Array(count);
   const littleEndian = order !== '>';
   for (let i = 0; i < count; i++) data[i] = view[kind.get](dataStart + i * kind.size, littleEndian);
-  return { dtype: kind.Array.name.replace('Array', '').toLowerCase(), data, dims };
+  return { dtype: kind.dtype ?? kind.Array.name.replace('Array', '').toLowerCase(), data, dims };
 }
 
-const WRITE_DESCR = { Uint8Array: '|u1', Int8Array: '|i1', Int32Array: '<i4', Float32Array: '<f4' };
+const WRITE_DESCR = { Uint8Array: '|u1', Int8Array: '|i1', Int32Array: '<i4', Float32Array: '<f4', Float64Array: '<f8',
+  Int16Array: '<i2', Uint16Array: '<u2', Uint32Array: '<u4', BigInt64Array: '<i8', BigUint64Array: '<u8' };
 
-export function formatNpy(data, dims) {
-  const descr = WRITE_DESCR[data.constructor.name];
+// dtype 'bool' writes a Uint8Array of 0/1 as numpy's bool ('|b1'); 'float16' a Uint16Array of bits as '<f2'.
+export function formatNpy(data, dims, dtype = undefined) {
+  const descr = dtype === 'bool' && data instanceof Uint8Array ? '|b1'
+    : dtype === 'float16' && data instanceof Uint16Array ? '<f2' : WRITE_DESCR[data.constructor.name];
   if (!descr) throw new Error(`cannot write ${data.constructor.name} to .npy`);
   const shape = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shape}, }`;

@@ -1,19 +1,47 @@
 // Tensors at the API boundary, shaped like onnxruntime-web's: { type, data, dims }, NCHW / C order.
 import { QwasmError } from './module.mjs';
 
-const ARRAY_OF = {
+// Element type -> typed array, as onnxruntime-web has them (bool as 0/1 bytes, float16 as raw 16-bit patterns).
+export const ARRAY_OF = {
   float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
   uint8: Uint8Array,
   int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
   int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
 };
+
+function toTypedArray(type, Ctor, data) {
+  if (data instanceof Ctor) return data;
+  if (Ctor === BigInt64Array || Ctor === BigUint64Array) {
+    // Numbers are accepted for 64-bit integers when they are exact integers.
+    return Ctor.from(data, (v) => {
+      if (typeof v === 'bigint') return v;
+      if (!Number.isSafeInteger(v)) throw new QwasmError(`Tensor: ${type} value ${v} is not a safe integer`);
+      return BigInt(v);
+    });
+  }
+  if (type === 'bool') return Ctor.from(data, (v) => (v ? 1 : 0));
+  return Ctor.from(data, (v) => (typeof v === 'bigint' ? Number(v) : v));
+}
 
 export class Tensor {
   constructor(type, data, dims) {
-    if (!(type in ARRAY_OF)) throw new QwasmError(`Tensor: unsupported type '${type}'`);
+    if (!Object.hasOwn(ARRAY_OF, type)) {
+      throw new QwasmError(`Tensor: unsupported type '${type}' (one of ${Object.keys(ARRAY_OF).join(', ')})`);
+    }
     const Ctor = ARRAY_OF[type];
     this.type = type;
-    this.data = data instanceof Ctor ? data : Ctor.from(data);
+    if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
+      throw new QwasmError(`Tensor: data must be a ${Ctor.name} or an array, got ${data === null ? 'null' : typeof data}`);
+    }
+    this.data = toTypedArray(type, Ctor, data);
     this.dims = dims === undefined ? [this.data.length] : Array.from(dims);
     const count = this.dims.reduce((a, b) => a * b, 1);
     if (!this.dims.every((d) => Number.isInteger(d) && d >= 0)) {

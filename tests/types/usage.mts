@@ -19,3 +19,34 @@ export async function example(): Promise<number> {
   qwasm.dequantize(x);
   return build.length + pc.size + x.data.length + y.size + heap + (q.qparams.scale ?? 0);
 }
+
+export async function sessionExample(bytes: Uint8Array): Promise<number> {
+  const session: qwasm.InferenceSession = await qwasm.InferenceSession.create(bytes, {
+    limits: { maxModelBytes: 1 << 20, maxNodes: 1000 }, maxActivationBytes: 1 << 24 });
+  const fromPath = await qwasm.InferenceSession.create('model.onnx');
+  const fromUrl = await qwasm.InferenceSession.create(new URL('https://example.com/model.onnx'), { executionProviders: ['wasm'] });
+  const names: readonly string[] = session.inputNames;
+  const meta: qwasm.ValueMetadata = session.inputMetadata[0];
+  const dims: readonly qwasm.DeclaredDim[] | null = meta.shape;
+  const x = new qwasm.Tensor('float32', new Float32Array(192), [1, 3, 8, 8]);
+  const ids = new qwasm.Tensor('int64', [1n, 2n], [1, 2]);
+  const idData: BigInt64Array = ids.data;
+  const results: qwasm.SessionResults = await session.run({ [names[0]]: x, ids });
+  const out: qwasm.Tensor = results[session.outputNames[0]];
+  const only = await session.run({ input: x }, ['output']);
+  const d: qwasm.SessionDescription = session.describe();
+  const kernel: string = d.nodes[0].kernel;
+  const scale: number = d.nodes[0].qparams[0].scale[0];
+  const peak: number = session.peakActivationBytes;
+  const live: number = qwasm.stats().liveSessions;
+  session.dispose();
+  await fromPath.release();
+  fromUrl.dispose();
+  // @ts-expect-error: feeds are Tensors, not typed arrays
+  await session.run({ input: new Float32Array(4) });
+  // @ts-expect-error: sessions come from InferenceSession.create
+  new qwasm.InferenceSession();
+  // @ts-expect-error: unknown option
+  await qwasm.InferenceSession.create(bytes, { maxActivationByte: 1 });
+  return out.size + peak + kernel.length + scale + live + (dims?.length ?? 0) + Number(idData[0]) + Object.keys(only).length;
+}
