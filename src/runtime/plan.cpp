@@ -23,13 +23,15 @@ class Planner {
   Plan build(const std::vector<std::size_t>& order, const std::vector<ValueInfo>& feeds, int64_t max_bytes) {
     for (std::size_t i = 0; i < graph_.inputs.size(); ++i) {
       PlannedValue v{graph_.inputs[i], feeds[i], PlannedValue::Storage::feed, 0, static_cast<int>(i)};
-      ids_[v.name] = add_value(std::move(v));
+      const int id = add_value(std::move(v));
+      ids_[graph_.inputs[i]] = id;
       plan_.input_shapes.push_back(feeds[i].shape);
     }
     for (const std::string& name : graph_.constants) {
       const graph::Tensor* t = graph_.find_tensor(name);
       if (!t || !t->constant) continue;
-      ids_[name] = add_constant(name, t->constant);
+      const int id = add_constant(name, t->constant);
+      ids_[name] = id;
     }
     plan_.node_values.resize(graph_.nodes.size());
     for (std::size_t index : order) {

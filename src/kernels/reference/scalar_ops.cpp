@@ -13,9 +13,13 @@ AddScalarPlan plan_add_scalar(const Qu8Params& x, double c) {
   validate_qu8(x, "add_scalar", "input");
   check(std::isfinite(c), "add_scalar: the scalar must be finite, got ", c);
   AddScalarPlan plan;
-  // The scalar is quantized with the input's scale and zero point 0 into int32, like quantize().
-  plan.c_q = quantize_value(static_cast<float>(c), x.scale, 0, std::numeric_limits<int32_t>::min(),
-                            std::numeric_limits<int32_t>::max());
+  // PyTorch rounds c / s in double (c a Python float, s the input's scale widened), half to even, and
+  // saturates to int32; measured against 1.13 with a scalar whose c / s lies 1e-8 from a half integer
+  // (tests/golden/model_runs.qgf, pt_ff_add_scalar_tie), where rne(f32(c * f32(1 / s))) rounds the other way.
+  const double shift = std::nearbyint(c / static_cast<double>(x.scale));
+  plan.c_q = shift <= std::numeric_limits<int32_t>::min()   ? std::numeric_limits<int32_t>::min()
+             : shift >= std::numeric_limits<int32_t>::max() ? std::numeric_limits<int32_t>::max()
+                                                            : static_cast<int64_t>(shift);
   const int64_t shifted_zp = int64_t{x.zero_point} - plan.c_q;
   const double qmin = 0, qmax = 255;
   if (shifted_zp >= 0 && shifted_zp <= 255) {

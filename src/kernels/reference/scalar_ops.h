@@ -13,7 +13,7 @@ namespace qwasm {
 // What add_scalar will do: the integer shift c_q, the output qparams, and whether values must be requantized
 // (when the zero point alone cannot absorb c_q).
 struct AddScalarPlan {
-  int64_t c_q = 0;          // rne(f32(c * f32(1 / s))), saturated to int32
+  int64_t c_q = 0;          // rne(c / s) in double, saturated to int32
   Qu8Params output;         // scale kept in float32, as every qwasm consumer uses it
   double output_scale = 0;  // PyTorch's double-precision q_scale of the result
   bool requantize = false;

@@ -7,6 +7,7 @@
 #include "core/quantize.h"
 #include "kernels/reference/activations.h"
 #include "kernels/reference/clamp.h"
+#include "kernels/reference/scalar_ops.h"
 #include "runtime/step_factory.h"
 
 namespace qwasm::runtime {
@@ -128,24 +129,27 @@ CodeTable pointwise_table(const graph::Model& model, const graph::Node& node, co
     }
   }
   if ((op == "Add" || op == "Mul") && node.inputs.size() == 2) {
-    // PyTorch's add_scalar / mul_scalar keep the integers and move the qparams (QUANT_SEMANTICS.md).
+    // PyTorch's add_scalar / mul_scalar choose the output qparams themselves (QUANT_SEMANTICS.md); when y is what
+    // they choose, the table is theirs. PyTorch keeps that scale in double and the file stores it in float32 (as
+    // it does the scalar), so the scale is compared to within float32 rounding.
     if (const auto c = scalar_input(model, node, 1)) {
+      const auto close = [](float a, double b) { return std::fabs(a - b) <= 1e-6 * std::fabs(b); };
+      CodeTable t{};
+      CodeTable codes = identity_table();
       if (op == "Add") {
-        const int64_t c_q = static_cast<int64_t>(std::nearbyintf(*c * (1.0f / x.scale)));
-        if (y.scale == x.scale && y.zero_point == x.zero_point - c_q) {
+        const AddScalarPlan plan = plan_add_scalar(x, *c);
+        if (plan.output.zero_point == y.zero_point && close(y.scale, plan.output_scale)) {
           function = "add_scalar";
-          return identity_table();
+          add_scalar_qu8_reference(256, codes.data(), x, t.data(), plan, false);
+          return t;
         }
-      } else if (*c > 0.0f && y.zero_point == x.zero_point &&
-                 y.scale == static_cast<float>(static_cast<double>(*c) * x.scale)) {
-        function = "mul_scalar";
-        return identity_table();
-      } else if (*c < 0.0f && y.zero_point == 255 - x.zero_point &&
-                 y.scale == static_cast<float>(-static_cast<double>(*c) * x.scale)) {
-        function = "mul_scalar";
-        CodeTable t{};
-        for (int i = 0; i < 256; ++i) t[static_cast<std::size_t>(i)] = static_cast<uint8_t>(255 - i);
-        return t;
+      } else {
+        const MulScalarPlan plan = plan_mul_scalar(x, *c);
+        if (plan.output.zero_point == y.zero_point && close(y.scale, plan.output_scale)) {
+          function = "mul_scalar";
+          mul_scalar_qu8_reference(256, codes.data(), t.data(), plan);
+          return t;
+        }
       }
     }
   }

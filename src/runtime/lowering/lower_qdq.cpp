@@ -513,10 +513,45 @@ class Lowering {
     return true;
   }
 
+  // torch.onnx.export writes a padded avg_pool2d as Pad(constant 0) -> AveragePool without pads: the spatial
+  // pads of such a Pad node ([h, w] begin = end), or nothing.
+  std::optional<std::pair<int64_t, int64_t>> zero_padding(const Node& pad) const {
+    if (!pad.domain.empty() || pad.op_type != "Pad" || pad.attribute_string("mode", "constant") != "constant" ||
+        pad.inputs.size() < 2 || !single_use(pad.outputs[0]))
+      return std::nullopt;
+    const auto pads = constant(pad.inputs[1]);
+    if (!pads || pads->type != ElementType::Int64 || pads->count() != 8) return std::nullopt;
+    if (pad.inputs.size() > 2 && !pad.inputs[2].empty()) {
+      const auto value = constant(pad.inputs[2]);
+      if (!value || value->type != ElementType::Float32 || value->count() != 1 || value->at<float>(0) != 0.0f)
+        return std::nullopt;
+    }
+    const auto p = [&](int64_t i) { return pads->int_value(i); };
+    if (p(0) || p(1) || p(4) || p(5) || p(2) != p(6) || p(3) != p(7) || p(2) < 0 || p(3) < 0) return std::nullopt;
+    return std::make_pair(p(2), p(3));
+  }
+
   bool lower_pool(const Node& op, const std::string& output, const Qu8Params& y) {
     if (op.outputs.size() != 1 || op.inputs.size() != 1) return false;
-    const auto x = dequantized_activation(op.inputs[0]);
+    const Node* pad = producer_of(op.inputs[0]);
+    std::optional<std::pair<int64_t, int64_t>> explicit_pads;
+    if (pad && op.op_type == "AveragePool" && op.attribute_ints("pads", {0, 0, 0, 0}) == std::vector<int64_t>{0, 0, 0, 0})
+      explicit_pads = zero_padding(*pad);
+    const auto x = dequantized_activation(explicit_pads ? pad->inputs[0] : op.inputs[0]);
     if (!x) return false;
+    if (explicit_pads) {
+      Node node = qwasm_node(op, "QAvgPool");
+      node.inputs = {x->codes};
+      copy_attributes(op, node, {"kernel_shape", "strides", "ceil_mode"});
+      const auto [ph, pw] = *explicit_pads;
+      node.attributes.push_back(make_ints("pads", {ph, pw, ph, pw}));
+      node.attributes.push_back(make_int("count_include_pad", 1));  // the padded zeros are averaged in
+      add_qu8(node, "x", x->qparams);
+      add_qu8(node, "y", y);
+      emit(std::move(node), output, nullptr, y);
+      remove(producer_index(op.inputs[0]));
+      return true;
+    }
     if (op.op_type == "GlobalAveragePool") {
       Node node = qwasm_node(op, "QGlobalAvgPool");
       node.inputs = {x->codes};
@@ -538,7 +573,10 @@ class Lowering {
       add_qu8(node, "x", x->qparams);
       emit(std::move(node), output, &x->qparams, y);
     } else {
-      copy_attributes(op, node, {"count_include_pad"});
+      // Without padding count_include_pad changes nothing but PyTorch's rounding path: unpadded pools come from
+      // PyTorch's default (count_include_pad=True) and exporters omit the attribute then.
+      const bool padded = pads[0] != 0 || pads[1] != 0;
+      node.attributes.push_back(make_int("count_include_pad", padded ? op.attribute_int("count_include_pad", 0) : 1));
       add_qu8(node, "x", x->qparams);
       add_qu8(node, "y", y);
       emit(std::move(node), output, nullptr, y);
