@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// Observer throughput: each qwasm observer on 1M-element float32 batches (single-threaded module, Node),
-// and PyTorch's observers on the very same batches when python3-torch is installed (bench/torch_observers.py).
+// Observer throughput: each qwasm observer on 1M-element float32 batches through the JS API in Node, with the
+// single-threaded module and (in a child process, as a process loads one module) the pthreads module with
+// --mt-threads threads, and PyTorch's observers on the very same batches when python3-torch is installed
+// (bench/torch_observers.py). Times include copying each batch from its Float32Array into the wasm heap.
 // Prints a table and writes bench/results/observers.json. Not a test: no thresholds.
-//   node bench/observers.mjs [--batches N] [--rounds R]
+//   node bench/observers.mjs [--batches N] [--rounds R] [--mt-threads T] [--dist DIR] [--no-mt] [--no-torch]
+//                            [--no-write]
+// --dist: the directory holding the built modules (default dist/); --no-mt / --no-torch skip those columns;
+// --no-write leaves bench/results/ alone.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as qwasm from '../js/index.mjs';
 import { formatNpy } from '../js/npy.mjs';
 
@@ -17,6 +22,9 @@ const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name
 const BATCHES = opt('--batches', 4);
 const ROUNDS = opt('--rounds', 5);
 const N = 1 << 20;
+const MT_THREADS = opt('--mt-threads', 2);
+const CHILD_THREADS = opt('--child-threads', 0);  // internal: this process measures the pthreads module only
+const DIST = args.includes('--dist') ? args[args.indexOf('--dist') + 1] : null;
 
 // Activation-like data: a Gaussian (Box-Muller over a seeded LCG) with a few outliers, and growing range per
 // batch so that the histogram observer re-bins.
@@ -51,12 +59,12 @@ function benchQwasm(batches) {
   const results = {};
   for (const [kind, torchName, options] of OBSERVERS) {
     const perBatch = [];
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = -1; r < ROUNDS; r++) {  // round -1 warms up (V8 tiers the wasm code up), as PyTorch's side does
       const o = new qwasm.Observer(kind, options);
       for (const x of batches) {
         const t0 = performance.now();
         o.observe({ data: x, dims: DIMS });
-        perBatch.push(performance.now() - t0);
+        if (r >= 0) perBatch.push(performance.now() - t0);
       }
       o.qparams();
       o.dispose();
@@ -83,23 +91,50 @@ function benchTorch(batches) {
   }
 }
 
-await qwasm.init({ threads: false });
+const distOption = DIST ? { distUrl: pathToFileURL(`${path.resolve(DIST)}/`) } : {};
+if (CHILD_THREADS > 0) {
+  await qwasm.init({ threads: CHILD_THREADS, ...distOption });
+  const f = qwasm.features();
+  console.log(JSON.stringify({ build: f.build, threadCount: f.threadCount, results: benchQwasm(makeBatches()) }));
+  process.exit(0);
+}
+
+// The pthreads module with `threads` threads, measured by a child process; null if it cannot run.
+function benchQwasmThreads(threads) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args, '--child-threads', String(threads)],
+    { encoding: 'utf8' });
+  if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').trim().split('\n').pop() };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  return out.build === 'simd128-mt' ? out : { error: `loaded ${out.build}, not the pthreads module` };
+}
+
+await qwasm.init({ threads: false, ...distOption });
 const batches = makeBatches();
 const ours = benchQwasm(batches);
-const torch = benchTorch(batches);
+const mt = args.includes('--no-mt') ? { error: '--no-mt' } : benchQwasmThreads(MT_THREADS);
+const torch = args.includes('--no-torch') ? { error: '--no-torch' } : benchTorch(batches);
+const fixed = (v, w, d = 2) => (v === null || v === undefined ? '-' : v.toFixed(d)).padStart(w);
 console.log(`observer throughput, ${N.toLocaleString()} elements per batch, ${BATCHES} batches x ${ROUNDS} rounds, median ms per batch`);
-console.log(`qwasm ${qwasm.features().version} (${qwasm.features().build}, Node ${process.versions.node}); PyTorch: ${torch.error ? `not measured (${torch.error})` : torch.torch_version}`);
-console.log('observer                                 qwasm ms   Melem/s   torch ms   torch/qwasm');
+console.log(`qwasm ${qwasm.features().version} (${qwasm.features().build}; ${mt.error ? `pthreads module not measured: ${mt.error}` : `and ${mt.build} with ${mt.threadCount} threads`}; Node ${process.versions.node}); ` +
+  `PyTorch: ${torch.error ? `not measured (${torch.error})` : `${torch.torch_version}, ${torch.threads} thread(s)`}`);
+console.log(`observer                                 qwasm ms   Melem/s  qwasm ${MT_THREADS}T ms   torch ms  torch/qwasm  torch/qwasm ${MT_THREADS}T`);
 const rows = [];
 for (const [, name] of OBSERVERS) {
   const q = ours[name];
+  const m = mt.results?.[name];
   const t = torch.observers?.[name];
   const row = { observer: name, qwasmMs: q.msPerBatch, qwasmMinMs: q.minMs, qwasmMelemPerS: N / q.msPerBatch / 1e3,
-    torchMs: t?.ms_per_batch ?? null, speedup: t ? t.ms_per_batch / q.msPerBatch : null };
+    qwasmThreads: m ? mt.threadCount : null, qwasmThreadsMs: m?.msPerBatch ?? null, qwasmThreadsMinMs: m?.minMs ?? null,
+    torchMs: t?.ms_per_batch ?? null, torchMinMs: t?.min_ms ?? null, speedup: t ? t.ms_per_batch / q.msPerBatch : null,
+    speedupThreads: t && m ? t.ms_per_batch / m.msPerBatch : null };
   rows.push(row);
-  console.log(`${name.padEnd(40)} ${row.qwasmMs.toFixed(2).padStart(8)}  ${row.qwasmMelemPerS.toFixed(0).padStart(8)}  ` +
-    `${row.torchMs === null ? '       -' : row.torchMs.toFixed(2).padStart(9)}  ${row.speedup === null ? '   -' : `${row.speedup.toFixed(1)}x`.padStart(10)}`);
+  console.log(`${name.padEnd(40)} ${fixed(row.qwasmMs, 8)}  ${fixed(row.qwasmMelemPerS, 8, 0)}  ${fixed(row.qwasmThreadsMs, 11)}  ` +
+    `${fixed(row.torchMs, 9)}  ${fixed(row.speedup, 10, 1)}x  ${fixed(row.speedupThreads, 13, 1)}x`);
 }
-mkdirSync(path.join(here, 'results'), { recursive: true });
-writeFileSync(path.join(here, 'results', 'observers.json'), JSON.stringify({ date: new Date().toISOString(),
-  machine: `${os.cpus()[0].model}, ${os.cpus().length} cores`, node: process.versions.node, rows }, null, 2));
+if (!args.includes('--no-write')) {
+  mkdirSync(path.join(here, 'results'), { recursive: true });
+  writeFileSync(path.join(here, 'results', 'observers.json'), JSON.stringify({ date: new Date().toISOString(),
+    machine: `${os.cpus()[0].model}, ${os.cpus().length} cores`, node: process.versions.node,
+    loadAverage: os.loadavg(), torch: torch.error ? null : { version: torch.torch_version, threads: torch.threads },
+    rows }, null, 2));
+}

@@ -1,5 +1,12 @@
 // Bindings for observers. An ObserverHandle is an Embind class instance owned by exactly one JS
 // qwasm.Observer (js/observer.mjs), which frees it with dispose() (a FinalizationRegistry is the backstop).
+//
+// Batches reach the observer with one copy: js/observer.mjs asks inputView(n) for a Float32Array over the
+// handle's input buffer in the wasm heap, set()s the batch into it and calls observeInput(n, dims), which
+// observes the buffer in place. The view is made after the buffer is (re)allocated and used before any other
+// call into the module, so memory growth cannot detach it in between.
+#include <cmath>
+#include <cstddef>
 #include <memory>
 
 #include "common.h"
@@ -12,6 +19,10 @@ namespace {
 
 struct ObserverHandle {
   std::unique_ptr<qwasm::Observer> observer;
+  // The batch being observed, written by JS through input_view(). Kept across calls (it grows to the largest
+  // batch seen and is freed with the handle) and never zero-filled: every element is written before it is read.
+  std::unique_ptr<float[]> input;
+  std::size_t input_capacity = 0;
 };
 
 template <class T>
@@ -48,6 +59,36 @@ void observe(ObserverHandle& self, const val& data, const val& shape) {
   guard([&] { self.observer->observe({to_shape(shape), typed_array_to_vector<float>(data, "tensor data")}); });
 }
 
+std::size_t element_count_arg(double count) {
+  qwasm::check(count >= 0 && count <= 2147483648.0 && count == std::floor(count), "observe: ", count,
+               " is not a valid element count");
+  return static_cast<std::size_t>(count);
+}
+
+// A Float32Array over the first `count` floats of the input buffer (enlarged if needed). Valid until the next
+// call into the module.
+val input_view(ObserverHandle& self, double count) {
+  return guard([&] {
+    const std::size_t n = element_count_arg(count);
+    if (n > self.input_capacity) {
+      self.input.reset();
+      self.input.reset(new float[n]);
+      self.input_capacity = n;
+    }
+    return val(emscripten::typed_memory_view(n, self.input.get()));
+  });
+}
+
+// observe() on the first `count` floats of the input buffer, with the batch's shape.
+void observe_input(ObserverHandle& self, double count, const val& shape) {
+  guard([&] {
+    const std::size_t n = element_count_arg(count);
+    qwasm::check(n <= self.input_capacity, "observe: the input buffer holds ", self.input_capacity,
+                 " values, not ", n);
+    self.observer->observe(self.input.get(), n, to_shape(shape));
+  });
+}
+
 val calculate_qparams(ObserverHandle& self) {
   return guard([&] { return from_qparams(self.observer->calculate_qparams()); });
 }
@@ -71,6 +112,8 @@ std::string torch_name(ObserverHandle& self) { return self.observer->torch_name(
 EMSCRIPTEN_BINDINGS(qwasm_observers) {
   emscripten::class_<ObserverHandle>("ObserverHandle")
       .function("observe", &observe)
+      .function("inputView", &input_view)
+      .function("observeInput", &observe_input)
       .function("calculateQParams", &calculate_qparams)
       .function("stats", &stats)
       .function("kind", &kind)

@@ -92,7 +92,11 @@ export class Observer {
   // PyTorch's forward(x): updates the statistics. Returns this, for chaining.
   observe(tensor) {
     const x = asFloatTensor(tensor, `${this.torchName}.observe`);
-    callMethod(this.#live(), 'observe', x.data, x.dims);
+    const handle = this.#live();
+    // One copy, straight into the observer's input buffer in the wasm heap (bindings/observer_bindings.cpp):
+    // the view is used at once, before any other call into the module could grow the memory and detach it.
+    callMethod(handle, 'inputView', x.data.length).set(x.data);
+    callMethod(handle, 'observeInput', x.data.length, x.dims);
     return this;
   }
 

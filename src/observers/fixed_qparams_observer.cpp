@@ -48,4 +48,8 @@ void FixedQParamsObserver::observe(const FloatTensor& x) {
   checked_element_count(x, torch_name());
 }
 
+void FixedQParamsObserver::observe(const float*, std::size_t count, const Shape& shape) {
+  checked_element_count(count, shape, torch_name());
+}
+
 }  // namespace qwasm

@@ -15,6 +15,7 @@ class FixedQParamsObserver : public Observer {
   const char* kind() const override { return "fixed"; }
   const char* torch_name() const override { return "FixedQParamsObserver"; }
   void observe(const FloatTensor& x) override;
+  void observe(const float* data, std::size_t count, const Shape& shape) override;
   QParams calculate_qparams() const override { return qparams_; }
   ObserverStats stats() const override { return {}; }
 

@@ -313,12 +313,44 @@ void count_slots(const float* x, std::size_t begin, std::size_t end, int64_t bin
   const qwasm_v128 v_width = wasm_f32x4_splat(width), v_bins = wasm_f32x4_splat(bins_f);
   // min(trunc(s), bins - 1) == trunc(min(s, bins - 1)) for s >= 0; bins - 1 < 2^24 is exact in float32.
   const qwasm_v128 v_last = wasm_f32x4_splat(static_cast<float>(bins - 1));
+  if (bins <= (int64_t{1} << 23)) {
+    // Lanes inside [lo, hi] have 0 <= s <= bins - 1 < 2^23 after the clamp, so floor(s) + 2^23 is exact and its
+    // bits are 0x4B000000 + floor(s): the integer bin without a float-to-int conversion (wasm's trunc_sat is a
+    // long instruction sequence on x86). Shifted left by 2 (wrapping) and offset per lane, that is the byte
+    // offset of the element's counter: lane l's slot floor(s) + 1 is at 4 * (l * stride + floor(s) + 1).
+    // Dropped lanes are masked to offset 0 (lane 0's slot 0: all of slot 0 is discarded). Sixteen elements
+    // per iteration let the counter updates of one group overlap the arithmetic of the next.
+    const qwasm_v128 v_magic = wasm_f32x4_splat(8388608.0f);
+    const uint32_t lane_bytes = static_cast<uint32_t>(stride * sizeof(uint32_t));
+    const uint32_t magic_bytes = 0x4B000000u << 2;  // the shifted exponent bits of 2^23, wrapped
+    const qwasm_v128 v_offset = wasm_i32x4_make(
+        static_cast<int32_t>(4u - magic_bytes), static_cast<int32_t>(4u + lane_bytes - magic_bytes),
+        static_cast<int32_t>(4u + 2 * lane_bytes - magic_bytes), static_cast<int32_t>(4u + 3 * lane_bytes - magic_bytes));
+    char* const base = reinterpret_cast<char*>(counts);
+    constexpr int kUnroll = 4;
+    for (; i + 4 * kUnroll <= end; i += 4 * kUnroll) {
+      qwasm_v128 offsets[kUnroll];
+      for (int u = 0; u < kUnroll; ++u) {
+        const qwasm_v128 v = wasm_v128_load(x + i + 4 * u);
+        const qwasm_v128 inside = wasm_v128_and(wasm_f32x4_ge(v, v_lo), wasm_f32x4_le(v, v_hi));
+        const qwasm_v128 scaled = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_sub(v, v_lo), v_width), v_bins);
+        // Inside [lo, hi] the scaled value is in [0, bins]; pmin(a, b) = b < a ? b : a.
+        const qwasm_v128 whole = wasm_f32x4_add(wasm_f32x4_floor(wasm_f32x4_pmin(scaled, v_last)), v_magic);
+        offsets[u] = wasm_v128_and(wasm_i32x4_add(wasm_i32x4_shl(whole, 2), v_offset), inside);
+      }
+      for (int u = 0; u < kUnroll; ++u) {
+        ++*reinterpret_cast<uint32_t*>(base + static_cast<uint32_t>(wasm_i32x4_extract_lane(offsets[u], 0)));
+        ++*reinterpret_cast<uint32_t*>(base + static_cast<uint32_t>(wasm_i32x4_extract_lane(offsets[u], 1)));
+        ++*reinterpret_cast<uint32_t*>(base + static_cast<uint32_t>(wasm_i32x4_extract_lane(offsets[u], 2)));
+        ++*reinterpret_cast<uint32_t*>(base + static_cast<uint32_t>(wasm_i32x4_extract_lane(offsets[u], 3)));
+      }
+    }
+  }
   const qwasm_v128 v_one = wasm_i32x4_splat(1);
   for (; i + 4 <= end; i += 4) {
     const qwasm_v128 v = wasm_v128_load(x + i);
     const qwasm_v128 inside = wasm_v128_and(wasm_f32x4_ge(v, v_lo), wasm_f32x4_le(v, v_hi));
     const qwasm_v128 scaled = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_sub(v, v_lo), v_width), v_bins);
-    // Inside [lo, hi] the scaled value is in [0, bins]; pmin(a, b) = b < a ? b : a.
     const qwasm_v128 pos = truncate_small(wasm_f32x4_pmin(scaled, v_last));
     const qwasm_v128 slots = wasm_v128_and(wasm_i32x4_add(pos, v_one), inside);
     // Two 64-bit extractions and shifts (lanes are little-endian in wasm and on x86) move the four slots to
@@ -426,11 +458,13 @@ HistogramObserver::HistogramObserver(const ObserverOptions& options)
   histogram_.assign(static_cast<std::size_t>(bins_), 0.0f);
 }
 
-void HistogramObserver::observe(const FloatTensor& x) {
-  const int64_t count = element_count(x.shape, "HistogramObserver input");
-  check(static_cast<std::size_t>(count) == x.data.size(), "HistogramObserver: tensor of shape ",
-        shape_string(x.shape), " holds ", x.data.size(), " values, not ", count);
-  observe(x.data.data(), x.data.size());
+void HistogramObserver::observe(const FloatTensor& x) { observe(x.data.data(), x.data.size(), x.shape); }
+
+void HistogramObserver::observe(const float* data, std::size_t values, const Shape& shape) {
+  const int64_t count = element_count(shape, "HistogramObserver input");
+  check(static_cast<std::size_t>(count) == values, "HistogramObserver: tensor of shape ", shape_string(shape),
+        " holds ", values, " values, not ", count);
+  observe(data, values);
 }
 
 void HistogramObserver::observe(const float* data, std::size_t count) {

@@ -44,7 +44,8 @@ class HistogramObserver final : public Observer {
   const char* kind() const override { return "histogram"; }
   const char* torch_name() const override { return "HistogramObserver"; }
   void observe(const FloatTensor& x) override;
-  // Same as observe(FloatTensor) on `count` contiguous floats (no copy).
+  void observe(const float* data, std::size_t count, const Shape& shape) override;
+  // Same as observe(FloatTensor) on `count` contiguous floats of any shape (no copy).
   void observe(const float* data, std::size_t count);
   QParams calculate_qparams() const override;
   ObserverStats stats() const override;

@@ -4,6 +4,17 @@
 
 #include "core/error.h"
 
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define QWASM_MINMAX_SIMD 1
+using qwasm_minmax_v128 = v128_t;
+#elif defined(QWASM_USE_SIMDE)
+#define SIMDE_WASM_SIMD128_ENABLE_NATIVE_ALIASES
+#include <simde/wasm/simd128.h>
+#define QWASM_MINMAX_SIMD 1
+using qwasm_minmax_v128 = simde_v128_t;
+#endif
+
 namespace qwasm {
 
 namespace {
@@ -51,9 +62,13 @@ UniformObserverConfig resolve_uniform_options(const ObserverOptions& options, co
 }
 
 int64_t checked_element_count(const FloatTensor& x, const char* torch_name) {
-  const int64_t count = element_count(x.shape, torch_name);
-  check(static_cast<uint64_t>(count) == x.data.size(), torch_name, ": tensor of shape ", shape_string(x.shape),
-        " has ", x.data.size(), " values, expected ", count);
+  return checked_element_count(x.data.size(), x.shape, torch_name);
+}
+
+int64_t checked_element_count(std::size_t values, const Shape& shape, const char* torch_name) {
+  const int64_t count = element_count(shape, torch_name);
+  check(static_cast<uint64_t>(count) == values, torch_name, ": tensor of shape ", shape_string(shape), " has ",
+        values, " values, expected ", count);
   return count;
 }
 
@@ -67,9 +82,38 @@ MinMax scan_min_max(const float* data, std::size_t n) {
   const std::size_t first = n < kLanes ? n : kLanes;
   for (std::size_t j = 0; j < kLanes; ++j) mn[j] = mx[j] = data[j < first ? j : 0];
   std::size_t i = first;
+#if defined(QWASM_MINMAX_SIMD)
+  if (i + kLanes <= n) {
+    // The same 16 lanes as four 4-lane vectors (lane j is vector j / 4, element j % 4), each updated exactly as
+    // fold_min_max does it: pmin(mn, v) is `v < mn ? v : mn` and pmax(mx, v) is `mx < v ? v : mx`, so ties
+    // (-0.0 vs +0.0) keep the accumulator, as the scalar code does. A NaN element leaves pmin/pmax's accumulator
+    // alone instead of sticking, so NaNs are recorded in a mask and turn the result into NaN below (a NaN among
+    // the first 16 values sticks in its lane: pmin(NaN, v) and pmax(NaN, v) keep the NaN).
+    qwasm_minmax_v128 vmn[4], vmx[4];
+    for (int k = 0; k < 4; ++k) {
+      vmn[k] = wasm_v128_load(mn + 4 * k);
+      vmx[k] = wasm_v128_load(mx + 4 * k);
+    }
+    qwasm_minmax_v128 nan = wasm_i32x4_splat(0);
+    for (; i + kLanes <= n; i += kLanes) {
+      for (int k = 0; k < 4; ++k) {
+        const qwasm_minmax_v128 v = wasm_v128_load(data + i + 4 * k);
+        vmn[k] = wasm_f32x4_pmin(vmn[k], v);
+        vmx[k] = wasm_f32x4_pmax(vmx[k], v);
+        nan = wasm_v128_or(nan, wasm_f32x4_ne(v, v));
+      }
+    }
+    for (int k = 0; k < 4; ++k) {
+      wasm_v128_store(mn + 4 * k, vmn[k]);
+      wasm_v128_store(mx + 4 * k, vmx[k]);
+    }
+    if (wasm_v128_any_true(nan)) mn[0] = mx[0] = std::numeric_limits<float>::quiet_NaN();
+  }
+#else
   for (; i + kLanes <= n; i += kLanes) {
     for (std::size_t j = 0; j < kLanes; ++j) fold_min_max(data[i + j], mn[j], mx[j]);
   }
+#endif
   for (; i < n; ++i) fold_min_max(data[i], mn[0], mx[0]);
   for (std::size_t j = 1; j < kLanes; ++j) {
     fold_min_max(mn[j], mn[0], mx[0]);
@@ -88,10 +132,12 @@ MinMaxObserver::MinMaxObserver(const ObserverOptions& options)
 MinMaxObserver::MinMaxObserver(const ObserverOptions& options, const char* torch_name, bool moving_average)
     : config_(resolve_uniform_options(options, torch_name, /*per_channel=*/false, moving_average)) {}
 
-void MinMaxObserver::observe(const FloatTensor& x) {
-  const int64_t count = checked_element_count(x, torch_name());
+void MinMaxObserver::observe(const FloatTensor& x) { observe(x.data.data(), x.data.size(), x.shape); }
+
+void MinMaxObserver::observe(const float* data, std::size_t values, const Shape& shape) {
+  const int64_t count = checked_element_count(values, shape, torch_name());
   if (count == 0) return;  // PyTorch: `if x_orig.numel() == 0: return x_orig`
-  update(scan_min_max(x.data.data(), static_cast<std::size_t>(count)));
+  update(scan_min_max(data, static_cast<std::size_t>(count)));
 }
 
 void MinMaxObserver::update(MinMax batch) {

@@ -30,6 +30,8 @@ UniformObserverConfig resolve_uniform_options(const ObserverOptions& options, co
 
 // Checks that x.data holds exactly the elements x.shape says; returns that count.
 int64_t checked_element_count(const FloatTensor& x, const char* torch_name);
+// The same for `count` values of shape `shape`.
+int64_t checked_element_count(std::size_t count, const Shape& shape, const char* torch_name);
 
 // torch.aminmax of n > 0 floats in one pass: both results are NaN if any element is NaN.
 struct MinMax {
@@ -62,6 +64,7 @@ class MinMaxObserver : public Observer {
   const char* torch_name() const override { return "MinMaxObserver"; }
   // Empty tensors are ignored (PyTorch returns early); any rank, including 0-d.
   void observe(const FloatTensor& x) override;
+  void observe(const float* data, std::size_t count, const Shape& shape) override;
   QParams calculate_qparams() const override;
   ObserverStats stats() const override;
 

@@ -10,6 +10,10 @@
 
 namespace qwasm {
 
+void Observer::observe(const float* data, std::size_t count, const Shape& shape) {
+  observe(FloatTensor{shape, std::vector<float>(data, data + count)});
+}
+
 std::unique_ptr<Observer> make_observer(const std::string& kind, const ObserverOptions& options) {
   if (kind == "minmax") return std::make_unique<MinMaxObserver>(options);
   if (kind == "moving_average") return std::make_unique<MovingAverageMinMaxObserver>(options);

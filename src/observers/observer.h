@@ -6,6 +6,7 @@
 // (MovingAveragePerChannelMinMaxObserver), "histogram" (HistogramObserver), "fixed" (FixedQParamsObserver).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,10 @@ class Observer {
   virtual const char* kind() const = 0;             // the make_observer name
   virtual const char* torch_name() const = 0;       // e.g. "MinMaxObserver"
   virtual void observe(const FloatTensor& x) = 0;    // PyTorch's forward(x)
+  // The same on `count` floats in C order that the caller owns (no copy; the bindings' reusable input buffer).
+  // count must be the element count of `shape`, as FloatTensor's data size must. The default copies into a
+  // FloatTensor; the observers whose batches are large override it.
+  virtual void observe(const float* data, std::size_t count, const Shape& shape);
   virtual QParams calculate_qparams() const = 0;     // scale(s), zero point(s), quant range, qscheme
   virtual ObserverStats stats() const = 0;
 };

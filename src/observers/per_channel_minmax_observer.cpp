@@ -43,24 +43,26 @@ PerChannelMinMaxObserver::PerChannelMinMaxObserver(const ObserverOptions& option
       // PyTorch keeps any ch_axis and only fails when a tensor does not have that dim; so does observe().
       ch_axis_(options.ch_axis) {}
 
-void PerChannelMinMaxObserver::observe(const FloatTensor& x) {
-  const int64_t count = checked_element_count(x, torch_name());
+void PerChannelMinMaxObserver::observe(const FloatTensor& x) { observe(x.data.data(), x.data.size(), x.shape); }
+
+void PerChannelMinMaxObserver::observe(const float* data, std::size_t values, const Shape& shape) {
+  const int64_t count = checked_element_count(values, shape, torch_name());
   if (count == 0) return;  // PyTorch returns before looking at ch_axis
-  const auto rank = static_cast<int>(x.shape.size());
+  const auto rank = static_cast<int>(shape.size());
   check(rank >= 2, torch_name(), ": needs a tensor of rank >= 2 (channels along ch_axis, the rest flattened), got "
-        "shape ", shape_string(x.shape));
+        "shape ", shape_string(shape));
   check(ch_axis_ >= -rank && ch_axis_ < rank, torch_name(), ": ch_axis ", ch_axis_, " is out of range for shape ",
-        shape_string(x.shape));
+        shape_string(shape));
   const int axis = ch_axis_ < 0 ? ch_axis_ + rank : ch_axis_;
 
   int64_t outer = 1;
   int64_t inner = 1;
-  for (int d = 0; d < axis; ++d) outer *= x.shape[d];
-  for (int d = axis + 1; d < rank; ++d) inner *= x.shape[d];
-  const int64_t channels = x.shape[axis];
+  for (int d = 0; d < axis; ++d) outer *= shape[d];
+  for (int d = axis + 1; d < rank; ++d) inner *= shape[d];
+  const int64_t channels = shape[axis];
   batch_min_.resize(static_cast<std::size_t>(channels));
   batch_max_.resize(static_cast<std::size_t>(channels));
-  scan_channel_min_max(x.data.data(), outer, channels, inner, batch_min_.data(), batch_max_.data());
+  scan_channel_min_max(data, outer, channels, inner, batch_min_.data(), batch_max_.data());
 
   if (min_val_.empty()) {
     min_val_ = batch_min_;

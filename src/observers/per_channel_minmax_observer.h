@@ -23,6 +23,7 @@ class PerChannelMinMaxObserver : public Observer {
   // are ignored before any check (PyTorch returns first). Batches may change rank and, as PyTorch's
   // broadcasting allows, go from 1 channel to N or from N to 1.
   void observe(const FloatTensor& x) override;
+  void observe(const float* data, std::size_t count, const Shape& shape) override;
   // Per-channel qparams along ch_axis (made non-negative with the rank of the last batch). Before any batch:
   // PyTorch's one-entry default (scale 1, zero point 0).
   QParams calculate_qparams() const override;

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "graph/passes/fold_batch_norm.h"
+#include "graph/passes/fuse_activations.h"
 #include "graph/passes/remove_dead_nodes.h"
 #include "runtime/describe.h"
 #include "runtime/fold_constants.h"
@@ -24,9 +26,11 @@ void prepare_graph(graph::Model& model) {
   keep_dequantize.fold_dequantize = false;
   fold_constants(model, keep_dequantize);
   graph::remove_dead_nodes(model.graph);
+  graph::fold_batch_norm(model.graph);
   lower_qdq(model);
   graph::remove_dead_nodes(model.graph);
   fold_constants(model);  // what lowering left: e.g. DequantizeLinear of weights feeding float ops
+  graph::fuse_activations(model.graph);
   graph::remove_dead_nodes(model.graph);
   model.graph.validate();
 }

@@ -169,6 +169,57 @@ TEST_CASE("histogram_detail::histc: the SIMD loop bins exactly like the scalar f
   }
 }
 
+TEST_CASE("histogram_detail::histc: the 16-element loop, edges, dropped values and bins up to 2^20") {
+  // The main loop takes 16 elements at a time (four sub-histograms), the rest goes through the 4-element loop
+  // and the scalar tail; lengths around multiples of 16 exercise every split. Values sit on and next to the
+  // edges (x == hi lands in the last bin, nextafter(hi) is dropped), outside both bounds and at the bin
+  // boundaries of the float32 formula.
+  std::mt19937 gen(777);
+  std::uniform_real_distribution<float> uniform(-6.0f, 9.0f);
+  std::vector<uint32_t> scratch;
+  int64_t compared = 0;
+  for (int64_t bins : {int64_t{1}, int64_t{2}, int64_t{5}, int64_t{2048}, int64_t{4099}, int64_t{1} << 20}) {
+    for (std::size_t n : {std::size_t{15}, std::size_t{16}, std::size_t{17}, std::size_t{33}, std::size_t{64},
+                          std::size_t{1000}, std::size_t{4103}}) {
+      const float lo = -5.0f, hi = 7.0f;
+      std::vector<float> x(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        switch (gen() % 8) {
+          case 0: x[i] = hi; break;
+          case 1: x[i] = lo; break;
+          case 2: x[i] = std::nextafter(hi, 100.0f); break;
+          case 3: x[i] = std::nextafter(lo, -100.0f); break;
+          case 4: x[i] = std::nextafter(hi, 0.0f); break;
+          // An element near a bin boundary: lo + k * width / bins, one ulp either way.
+          case 5: {
+            const float edge = lo + static_cast<float>(gen() % static_cast<uint32_t>(bins)) * ((hi - lo) /
+                                                                                             static_cast<float>(bins));
+            x[i] = gen() % 2 ? std::nextafter(edge, 100.0f) : std::nextafter(edge, -100.0f);
+            break;
+          }
+          default: x[i] = uniform(gen);
+        }
+      }
+      std::vector<float> expected(static_cast<std::size_t>(bins), 0.0f);
+      for (float v : x) {
+        const int64_t b = expected_bin(v, lo, hi, bins);
+        if (b >= 0) expected[static_cast<std::size_t>(b)] += 1.0f;
+      }
+      const histogram_detail::AminMax range = histogram_detail::torch_aminmax(x.data(), n);
+      std::vector<float> got(static_cast<std::size_t>(bins));
+      histogram_detail::histc(x.data(), n, bins, lo, hi, range, got.data(), scratch);
+      CAPTURE(bins);
+      CAPTURE(n);
+      CHECK(got == expected);
+      ++compared;
+      // The scratch counters are left zeroed: a second call gives the same counts, not twice them.
+      histogram_detail::histc(x.data(), n, bins, lo, hi, range, got.data(), scratch);
+      CHECK(got == expected);
+    }
+  }
+  CHECK(compared == 6 * 7);
+}
+
 TEST_CASE("histogram_detail::torch_aminmax: min/max values, NaN detection, x86's choice of signed zero") {
   std::mt19937 gen(7);
   std::uniform_real_distribution<float> uniform(-100.0f, 100.0f);

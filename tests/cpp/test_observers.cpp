@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -368,6 +369,95 @@ TEST_CASE("scan_min_max matches a plain loop for every length and NaN position")
     ++compared;
   }
   CHECK(compared == 270);
+}
+
+namespace {
+
+// scan_min_max's scalar definition (the code before the SIMD loop): 16 lanes seeded with the first 16 values,
+// fold_min_max per lane, the tail into lane 0, lanes 1..15 folded into lane 0 in order, NaN if any NaN.
+MinMax scan_min_max_scalar(const float* data, std::size_t n) {
+  constexpr std::size_t kLanes = 16;
+  float mn[kLanes];
+  float mx[kLanes];
+  const std::size_t first = n < kLanes ? n : kLanes;
+  for (std::size_t j = 0; j < kLanes; ++j) mn[j] = mx[j] = data[j < first ? j : 0];
+  std::size_t i = first;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (std::size_t j = 0; j < kLanes; ++j) fold_min_max(data[i + j], mn[j], mx[j]);
+  }
+  for (; i < n; ++i) fold_min_max(data[i], mn[0], mx[0]);
+  for (std::size_t j = 1; j < kLanes; ++j) {
+    fold_min_max(mn[j], mn[0], mx[0]);
+    fold_min_max(mx[j], mn[0], mx[0]);
+  }
+  if (mn[0] != mn[0] || mx[0] != mx[0]) return {kNaN, kNaN};
+  return {mn[0], mx[0]};
+}
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+}  // namespace
+
+TEST_CASE("scan_min_max: the SIMD loop gives the scalar lanes' bits (signed zeros, infinities, NaN, odd lengths)") {
+  // Values drawn from a small set rich in ties: -0.0 and +0.0 (the lane order decides which one is kept),
+  // infinities, and NaN now and then.
+  const float pool[] = {0.0f, -0.0f, 0.0f, -0.0f, 1.5f, -1.5f, kInf, -kInf, 3.0f, -2.0f};
+  uint32_t seed = 7;
+  auto next = [&] { return (seed = seed * 1664525u + 1013904223u) >> 8; };
+  int64_t compared = 0;
+  for (std::size_t n : {1, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 127, 129, 1001, 4099}) {
+    for (int trial = 0; trial < 40; ++trial) {
+      std::vector<float> x(n);
+      // Trials 0-9: zeros only (the sign of a zero result is all that differs); then the whole pool; every
+      // fourth trial puts one NaN at a random position.
+      for (float& v : x) v = trial < 10 ? pool[next() % 4] : pool[next() % 10];
+      if (trial % 4 == 3) x[next() % n] = kNaN;
+      const MinMax simd = scan_min_max(x.data(), n);
+      const MinMax scalar = scan_min_max_scalar(x.data(), n);
+      CAPTURE(n);
+      CAPTURE(trial);
+      if (std::isnan(scalar.min)) {
+        CHECK(std::isnan(simd.min));
+        CHECK(std::isnan(simd.max));
+      } else {
+        CHECK(same_bits(simd.min, scalar.min));
+        CHECK(same_bits(simd.max, scalar.max));
+      }
+      ++compared;
+    }
+  }
+  CHECK(compared == 15 * 40);
+}
+
+TEST_CASE("observers: observe(pointer, count, shape) equals observe(FloatTensor) and checks the count") {
+  std::vector<float> x(4096);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(static_cast<float>(i) * 0.37f) * (1.0f + i % 7);
+  const Shape shape{4, 16, 64};
+  for (const char* kind : {"minmax", "moving_average", "per_channel_minmax", "moving_average_per_channel",
+                           "histogram"}) {
+    ObserverOptions options;
+    if (std::string(kind).find("per_channel") != std::string::npos) options.ch_axis = 1;
+    auto by_tensor = make_observer(kind, options);
+    auto by_pointer = make_observer(kind, options);
+    for (int batch = 0; batch < 3; ++batch) {
+      for (float& v : x) v *= 1.25f;
+      by_tensor->observe(FloatTensor{shape, x});
+      by_pointer->observe(x.data(), x.size(), shape);
+    }
+    const ObserverStats a = by_tensor->stats(), b = by_pointer->stats();
+    CAPTURE(kind);
+    CHECK(a.min_val == b.min_val);
+    CHECK(a.max_val == b.max_val);
+    CHECK(a.histogram == b.histogram);
+    CHECK(mentions(error_of([&] { by_pointer->observe(x.data(), x.size() - 1, shape); }), "4095"));
+  }
+  auto fixed = make_observer("fixed", [] {
+    ObserverOptions o;
+    o.scale = 0.5f;
+    return o;
+  }());
+  fixed->observe(x.data(), x.size(), shape);
+  CHECK(mentions(error_of([&] { fixed->observe(x.data(), 3, shape); }), "expected 4096"));
 }
 
 TEST_CASE("scan_channel_min_max matches a plain loop for outer/channel/inner layouts") {
