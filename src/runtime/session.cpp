@@ -11,6 +11,7 @@
 #include "graph/passes/remove_dead_nodes.h"
 #include "runtime/describe.h"
 #include "runtime/fold_constants.h"
+#include "runtime/lowering/expand_qoperator.h"
 #include "runtime/lowering/lower_qdq.h"
 #include "runtime/plan.h"
 #include "runtime/step_factory.h"
@@ -24,10 +25,12 @@ using graph::ElementType;
 void prepare_graph(graph::Model& model) {
   FoldOptions keep_dequantize;
   keep_dequantize.fold_dequantize = false;
+  expand_qoperator(model);
   fold_constants(model, keep_dequantize);
   graph::remove_dead_nodes(model.graph);
   graph::fold_batch_norm(model.graph);
   lower_qdq(model);
+  lower_uint8_max_pool(model);
   graph::remove_dead_nodes(model.graph);
   fold_constants(model);  // what lowering left: e.g. DequantizeLinear of weights feeding float ops
   graph::fuse_activations(model.graph);

@@ -24,6 +24,9 @@ StepPtr make_quantized_step(const StepContext& ctx) {
   if (node.domain.empty()) {
     if (node.op_type == "QuantizeLinear") return make_quantize_linear_step(ctx);
     if (node.op_type == "DequantizeLinear") return make_dequantize_linear_step(ctx);
+    if (node.op_type == "DynamicQuantizeLinear") return make_dynamic_quantize_linear_step(ctx);
+    if (node.op_type == "MatMulInteger") return make_matmul_integer_step(ctx);
+    if (node.op_type == "ConvInteger") return make_conv_integer_step(ctx);
   }
   return nullptr;
 }

@@ -16,5 +16,8 @@ StepPtr make_qmax_pool_step(const StepContext& ctx);
 StepPtr make_qavg_pool_step(const StepContext& ctx);
 StepPtr make_qglobal_avg_pool_step(const StepContext& ctx);
 StepPtr make_qlookup_step(const StepContext& ctx);
+StepPtr make_dynamic_quantize_linear_step(const StepContext& ctx);
+StepPtr make_matmul_integer_step(const StepContext& ctx);
+StepPtr make_conv_integer_step(const StepContext& ctx);
 
 }  // namespace qwasm::runtime
