@@ -1,0 +1,143 @@
+// Session behaviour on bad models and bad feeds (a clear qwasm::Error naming the tensor or node, and the session
+// still usable afterwards), re-planning on new input shapes, and the arena planner's buffer reuse.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <string>
+
+#include "core/error.h"
+#include "golden.h"
+#include "graph/onnx/encode.h"
+#include "runtime/session.h"
+
+using namespace qwasm;
+using graph::ElementType;
+
+namespace {
+
+// x [batch, n] float -> `ops` (one-input ops, applied in a chain) -> y.
+graph::Model chain_model(const std::vector<std::string>& ops, int64_t n) {
+  graph::Model model;
+  model.ir_version = 7;
+  model.opset_imports.push_back({"", 13});
+  graph::Graph& g = model.graph;
+  g.inputs = {"x"};
+  g.tensor("x").type = ElementType::Float32;
+  g.tensor("x").shape.rank_known = true;
+  g.tensor("x").shape.dims = {graph::Dim::symbolic("batch"), graph::Dim::fixed(n)};
+  std::string previous = "x";
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    graph::Node node;
+    node.name = "n" + std::to_string(i);
+    node.op_type = ops[i];
+    node.inputs = {previous};
+    previous = i + 1 == ops.size() ? "y" : "t" + std::to_string(i);
+    node.outputs = {previous};
+    g.nodes.push_back(node);
+  }
+  g.outputs = {"y"};
+  g.tensor("y").type = ElementType::Float32;
+  return model;
+}
+
+std::unique_ptr<runtime::Session> create(const graph::Model& model) {
+  const auto bytes = graph::onnx::encode_model(model);
+  return runtime::Session::create(bytes.data(), bytes.size());
+}
+
+std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+runtime::TensorView view_of(const std::vector<float>& data, Shape shape) {
+  runtime::TensorView v;
+  v.type = ElementType::Float32;
+  v.shape = std::move(shape);
+  v.data = data.data();
+  v.bytes = data.size() * 4;
+  return v;
+}
+
+std::vector<float> floats_of(const runtime::OutputTensor& t) {
+  std::vector<float> v(t.bytes.size() / 4);
+  std::memcpy(v.data(), t.bytes.data(), t.bytes.size());
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("session: malformed bytes and unsupported operators are clear errors") {
+  const std::vector<uint8_t> garbage = {0x08, 0x07, 0x3a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01};
+  CHECK(error_of([&] { runtime::Session::create(garbage.data(), garbage.size()); }).find("onnx model") !=
+        std::string::npos);
+  const std::string message = error_of([&] { create(chain_model({"Relu", "FooOp", "Sigmoid", "BarOp", "FooOp"}, 4)); });
+  CHECK(message.find("unsupported operators") != std::string::npos);
+  CHECK(message.find("FooOp") != std::string::npos);
+  CHECK(message.find("BarOp") != std::string::npos);
+  CHECK(message.find("'n1'") != std::string::npos);  // where FooOp first appears
+}
+
+TEST_CASE("session: bad feeds name the input, and the session keeps working") {
+  auto session = create(chain_model({"Relu", "Sigmoid"}, 3));
+  const std::vector<float> x = {-1, 0, 2, 5, -3, 0.5f};
+  const auto good = floats_of(session->run({{"x", view_of(x, {2, 3})}})[0]);
+  REQUIRE(good.size() == 6);
+  CHECK(good[0] == 0.5f);  // sigmoid(relu(-1))
+
+  CHECK(error_of([&] { session->run({}); }).find("missing input 'x'") != std::string::npos);
+  CHECK(error_of([&] { session->run({{"z", view_of(x, {2, 3})}}); }).find("'z' is not an input") != std::string::npos);
+  CHECK(error_of([&] { session->run({{"x", view_of(x, {2, 3})}, {"x", view_of(x, {2, 3})}}); }).find("fed twice") !=
+        std::string::npos);
+  CHECK(error_of([&] { session->run({{"x", view_of(x, {3, 2})}}); }).find("must have shape [batch,3]") !=
+        std::string::npos);
+  CHECK(error_of([&] { session->run({{"x", view_of(x, {6})}}); }).find("must have shape") != std::string::npos);
+  auto wrong_type = view_of(x, {2, 3});
+  wrong_type.type = ElementType::Int32;
+  CHECK(error_of([&] { session->run({{"x", wrong_type}}); }).find("must be float32, got int32") != std::string::npos);
+  auto short_buffer = view_of(x, {2, 3});
+  short_buffer.bytes = 20;
+  CHECK(error_of([&] { session->run({{"x", short_buffer}}); }).find("needs 24 bytes, got 20") != std::string::npos);
+
+  CHECK(floats_of(session->run({{"x", view_of(x, {2, 3})}})[0]) == good);
+  // A new batch size re-plans; going back gives the same numbers again.
+  const std::vector<float> one = {-1, 0, 2};
+  CHECK(floats_of(session->run({{"x", view_of(one, {1, 3})}})[0]) ==
+        std::vector<float>(good.begin(), good.begin() + 3));
+  CHECK(floats_of(session->run({{"x", view_of(x, {2, 3})}})[0]) == good);
+}
+
+TEST_CASE("session: a node that cannot be planned for the given shape is named, and other shapes still run") {
+  // The fixture's batch dimension is symbolic: an empty batch is rejected by the first int8 conv's planning.
+  std::ifstream in(golden::path("models/pt_conv_stride2.onnx"), std::ios::binary);
+  const std::vector<uint8_t> bytes(std::istreambuf_iterator<char>(in), {});
+  auto session = runtime::Session::create(bytes.data(), bytes.size());
+  const auto& input = session->inputs()[0];
+  REQUIRE(input.shape.dims.size() == 4);
+  Shape good_shape = {1, input.shape.dims[1].value, input.shape.dims[2].value, input.shape.dims[3].value};
+  std::vector<float> x(static_cast<std::size_t>(good_shape[1] * good_shape[2] * good_shape[3]), 0.25f);
+  const auto first = session->run({{input.name, view_of(x, good_shape)}});
+  Shape zero_batch = good_shape;
+  zero_batch[0] = 0;
+  const std::string message = error_of([&] { session->run({{input.name, view_of({}, zero_batch)}}); });
+  CHECK(message.find("node") != std::string::npos);
+  const auto again = session->run({{input.name, view_of(x, good_shape)}});
+  CHECK(again[0].bytes == first[0].bytes);
+}
+
+TEST_CASE("session: the arena reuses buffers along a chain") {
+  std::vector<std::string> ops(12, "Relu");
+  auto session = create(chain_model(ops, 1000));
+  std::vector<float> x(1000, 1.0f);
+  session->run({{"x", view_of(x, {1, 1000})}});
+  // 11 intermediate values + the output of 4000 bytes each; a chain needs two live at a time.
+  CHECK(session->peak_activation_bytes() > 0);
+  CHECK(session->peak_activation_bytes() <= 2 * (4000 + 128));
+}
