@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -190,6 +191,54 @@ inline qwasm::graph::Attribute attr_string(const std::string& name, std::string 
   auto a = attribute(name, qwasm::graph::AttributeType::String);
   a.s = std::move(v);
   return a;
+}
+
+// Runs a float graph in topological order with make_float_step (a stand-in for the session's executor: no
+// layout conversions, no arena), feeding `input`; returns every graph output's floats.
+inline std::map<std::string, std::vector<float>> execute_graph(const qwasm::graph::Graph& g, const std::string& input,
+                                                               const Shape& shape, const std::vector<float>& x,
+                                                               int64_t opset = 13) {
+  using qwasm::runtime::ValueInfo;
+  std::map<std::string, ValueInfo> info;
+  std::map<std::string, std::vector<uint8_t>> data;
+  info[input].type = ElementType::Float32;
+  info[input].shape = shape;
+  data[input].resize(x.size() * 4);
+  std::memcpy(data[input].data(), x.data(), x.size() * 4);
+  for (const std::string& c : g.constants) {
+    const qwasm::graph::Tensor* t = g.find_tensor(c);
+    info[c].type = t->constant->type;
+    info[c].shape = t->constant->dims;
+    info[c].constant = t->constant;
+    data[c] = t->constant->bytes;
+  }
+  for (std::size_t index : g.topological_order()) {
+    const qwasm::graph::Node& node = g.nodes[index];
+    INFO("running " << g.describe_node(index));
+    qwasm::runtime::StepPtr step = qwasm::runtime::make_float_step(qwasm::runtime::StepContext{node, g, opset});
+    REQUIRE(step != nullptr);
+    std::vector<ValueInfo> ins;
+    std::vector<const void*> ptrs;
+    for (const std::string& name : node.inputs) {
+      ins.push_back(name.empty() ? ValueInfo{} : info.at(name));
+      ptrs.push_back(name.empty() ? nullptr : data.at(name).data());
+    }
+    const std::vector<ValueInfo> outs = step->plan(ins);
+    std::vector<void*> out_ptrs;
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+      info[node.outputs[i]] = outs[i];
+      data[node.outputs[i]].resize(static_cast<std::size_t>(outs[i].bytes()));
+      out_ptrs.push_back(data[node.outputs[i]].data());
+    }
+    step->run(ptrs, out_ptrs);
+  }
+  std::map<std::string, std::vector<float>> result;
+  for (const std::string& o : g.outputs) {
+    std::vector<float> v(data.at(o).size() / 4);
+    if (!v.empty()) std::memcpy(v.data(), data.at(o).data(), v.size() * 4);
+    result[o] = v;
+  }
+  return result;
 }
 
 }  // namespace float_test
