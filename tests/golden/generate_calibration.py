@@ -58,7 +58,10 @@ Self-checks (nothing of them is written): onnx.checker on every file; the float 
 model's parameters bit for bit and its ops are the allowed list; the numpy QDQ interpreter of
 generate_model_fixtures.py agrees with PyTorch's converted output to 1 LSB and runs the float file close to
 PyTorch's float output; PyTorch's relu6 / hardswish / sigmoid outputs are the correct functions of their inputs
-(check_elementwise_ops: qnnpack scrambles channels-last relu6, hence .contiguous() before ReLU6).
+(check_elementwise_ops: qnnpack scrambles channels-last relu6, hence .contiguous() before ReLU6); and an independent
+calibrator (check_rule_on_float_file): fresh PyTorch observers fed with the FLOAT FILE's tensors at the places the
+issue's rule names (numpy interpreter) give exactly the pt file's qparams -- every case but hardswish_sigmoid (the
+interpreter computes in float64 with ONNX's hardswish formula).
 
 Deterministic: every random number comes from seeded generators; a second run rewrites identical files.
 """
@@ -367,6 +370,55 @@ def check_float_weights(name, proto, net):
         assert ok, "%s: parameter %s not found in the float ONNX initializers" % (name, pname)
 
 
+def rule_placement(proto):
+    """The observed tensors of a fused float ONNX file by the placement rule of the issue: the graph input, each
+    Conv / Gemm output (after a Relu that is its only consumer), each Add / Mul / Concat output; plus whether a
+    Sigmoid (fixed qparams) is present."""
+    consumers = {}
+    for n in proto.graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    observed = ["input"]
+    for n in proto.graph.node:
+        if n.op_type in ("Conv", "Gemm"):
+            cons = consumers.get(n.output[0], [])
+            relu = len(cons) == 1 and cons[0].op_type == "Relu"
+            observed.append(cons[0].output[0] if relu else n.output[0])
+        elif n.op_type in ("Add", "Mul", "Concat"):
+            observed.append(n.output[0])
+    return observed, any(n.op_type == "Sigmoid" for n in proto.graph.node)
+
+
+def tensor_value(proto, tensor, x):
+    """The float value of one tensor of the file, by the numpy interpreter (the tensor renamed to "output")."""
+    if tensor == "input":
+        return x.numpy()
+    m = copy.deepcopy(proto)
+    for n in m.graph.node:
+        for names in (n.input, n.output):
+            for i, v in enumerate(names):
+                names[i] = {"output": "_final", tensor: "output"}.get(v, v)
+    return run_onnx(m, x.numpy())
+
+
+def check_rule_on_float_file(name, proto, act, batches, pairs):
+    """An independent calibrator: fresh PyTorch observers fed with the float FILE's tensors (numpy interpreter, exact
+    by the dyadic construction) at the rule's places must give exactly the pt file's qparams. Not for files with
+    HardSigmoid (the interpreter's hardswish is not PyTorch's float formula)."""
+    if any(n.op_type == "HardSigmoid" for n in proto.graph.node):
+        return False
+    observed, sigmoid = rule_placement(proto)
+    want = {(float(np.float32(1.0 / 256)), 0)} if sigmoid else set()
+    for t in observed:
+        obs = ACTIVATIONS[act]()
+        for b in batches:
+            obs(torch.from_numpy(tensor_value(proto, t, b)))
+        scale, zp = obs.calculate_qparams()
+        want.add((float(np.float32(scale.item())), int(zp.item())))
+    assert want == set(pairs), (name, sorted(want), pairs)
+    return True
+
+
 def quantize_qparams(proto):
     consts = {t.name: numpy_helper.to_array(t) for t in proto.graph.initializer}
     pairs = set()
@@ -423,6 +475,7 @@ def main():
         got = run_onnx(pt_proto, x.numpy())
         assert np.abs(got - y.numpy()).max() <= 1.0001 * last_scale(pt_proto), name
         pairs, nq = quantize_qparams(pt_proto)
+        independent = check_rule_on_float_file(name, float_proto, act, batches, pairs)
 
         w.case(name, model=("str", name), activation=("str", act), weight=("str", wobs),
                batch_shape=("i64", batch_shape), batches=("f32", torch.cat(batches).reshape(-1).tolist()),
@@ -430,8 +483,9 @@ def main():
                output_shape=("i64", y.shape), output=("f32", y.reshape(-1).tolist()),
                qparams=("f64", [v for p in pairs for v in p]))
         print("%s: float ops %s | observers %s | pt: %d nodes, %d uint8 QuantizeLinear, %d distinct qparams | "
-              "max |sum| %d grid units" % (name, " ".join(ops), ",".join(observed), len(pt_proto.graph.node), nq,
-                                           len(pairs), max(stats)))
+              "max |sum| %d grid units%s" % (name, " ".join(ops), ",".join(observed), len(pt_proto.graph.node), nq,
+                                             len(pairs), max(stats),
+                                             " | rule on the float file: same qparams" if independent else ""))
     w.close()
     size = os.path.getsize(os.path.join(HERE, "calibration_runs.qgf"))
     print("calibration_runs.qgf: %d bytes" % size)
