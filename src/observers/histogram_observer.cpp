@@ -9,18 +9,8 @@
 #include <limits>
 
 #include "core/error.h"
+#include "observers/observer_simd.h"
 #include "runtime/thread_pool.h"
-
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#define QWASM_HISTOGRAM_SIMD 1
-using qwasm_v128 = v128_t;
-#elif defined(QWASM_USE_SIMDE)
-#define SIMDE_WASM_SIMD128_ENABLE_NATIVE_ALIASES
-#include <simde/wasm/simd128.h>
-#define QWASM_HISTOGRAM_SIMD 1
-using qwasm_v128 = simde_v128_t;
-#endif
 
 namespace qwasm {
 namespace histogram_detail {
@@ -138,7 +128,7 @@ void fold_lanes(const float* x, std::size_t begin, std::size_t end, LaneMinMax& 
   acc.has_nan = false;
   std::size_t d = begin;
   const std::size_t whole_end = begin + (end - begin) / kLanes * kLanes;
-#if defined(QWASM_HISTOGRAM_SIMD)
+#if QWASM_OBSERVER_SIMD
   // Two 4-lane halves of the 8-lane accumulator. wasm's pmin(a, b) is `b < a ? b : a`, so min_ps(acc, v) is
   // pmin(v, acc); likewise max_ps(acc, v) is pmax(v, acc).
   qwasm_v128 min_lo = wasm_f32x4_splat(acc.min[0]), min_hi = min_lo;
@@ -283,7 +273,7 @@ inline std::size_t slot_of(float x, float lo, float hi, float width, float bins_
   return static_cast<std::size_t>(pos >= bins ? bins : pos + 1);
 }
 
-#if defined(QWASM_HISTOGRAM_SIMD)
+#if QWASM_OBSERVER_SIMD
 // Truncation toward zero of lanes that matter only when in [0, 2^24]: wasm's trunc_sat in the browser; natively a
 // single cvttps2dq (SIMDe's exact emulation of trunc_sat's saturation costs eight instructions, and the lanes it
 // would saturate are masked off by the caller anyway).
@@ -308,7 +298,7 @@ void count_slots(const float* x, std::size_t begin, std::size_t end, int64_t bin
   const float bins_f = static_cast<float>(bins);
   uint32_t* lanes[4] = {counts, counts + stride, counts + 2 * stride, counts + 3 * stride};
   std::size_t i = begin;
-#if defined(QWASM_HISTOGRAM_SIMD)
+#if QWASM_OBSERVER_SIMD
   const qwasm_v128 v_lo = wasm_f32x4_splat(lo), v_hi = wasm_f32x4_splat(hi);
   const qwasm_v128 v_width = wasm_f32x4_splat(width), v_bins = wasm_f32x4_splat(bins_f);
   // min(trunc(s), bins - 1) == trunc(min(s, bins - 1)) for s >= 0; bins - 1 < 2^24 is exact in float32.

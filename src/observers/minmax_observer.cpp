@@ -3,17 +3,7 @@
 #include <string>
 
 #include "core/error.h"
-
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#define QWASM_MINMAX_SIMD 1
-using qwasm_minmax_v128 = v128_t;
-#elif defined(QWASM_USE_SIMDE)
-#define SIMDE_WASM_SIMD128_ENABLE_NATIVE_ALIASES
-#include <simde/wasm/simd128.h>
-#define QWASM_MINMAX_SIMD 1
-using qwasm_minmax_v128 = simde_v128_t;
-#endif
+#include "observers/observer_simd.h"
 
 namespace qwasm {
 
@@ -72,7 +62,10 @@ int64_t checked_element_count(std::size_t values, const Shape& shape, const char
   return count;
 }
 
-MinMax scan_min_max(const float* data, std::size_t n) {
+namespace {
+
+template <bool kSimd>
+MinMax scan_lanes(const float* data, std::size_t n) {
   // Independent accumulators, one per lane: a single running min is a serial dependency chain, and the compiler
   // may not split it into SIMD lanes on its own (that reassociates, which strict IEEE mode forbids). min and max
   // are exact, so the order in which lanes meet cannot change the result.
@@ -82,22 +75,22 @@ MinMax scan_min_max(const float* data, std::size_t n) {
   const std::size_t first = n < kLanes ? n : kLanes;
   for (std::size_t j = 0; j < kLanes; ++j) mn[j] = mx[j] = data[j < first ? j : 0];
   std::size_t i = first;
-#if defined(QWASM_MINMAX_SIMD)
-  if (i + kLanes <= n) {
+#if QWASM_OBSERVER_SIMD
+  if (kSimd && i + kLanes <= n) {
     // The same 16 lanes as four 4-lane vectors (lane j is vector j / 4, element j % 4), each updated exactly as
     // fold_min_max does it: pmin(mn, v) is `v < mn ? v : mn` and pmax(mx, v) is `mx < v ? v : mx`, so ties
     // (-0.0 vs +0.0) keep the accumulator, as the scalar code does. A NaN element leaves pmin/pmax's accumulator
     // alone instead of sticking, so NaNs are recorded in a mask and turn the result into NaN below (a NaN among
     // the first 16 values sticks in its lane: pmin(NaN, v) and pmax(NaN, v) keep the NaN).
-    qwasm_minmax_v128 vmn[4], vmx[4];
+    qwasm_v128 vmn[4], vmx[4];
     for (int k = 0; k < 4; ++k) {
       vmn[k] = wasm_v128_load(mn + 4 * k);
       vmx[k] = wasm_v128_load(mx + 4 * k);
     }
-    qwasm_minmax_v128 nan = wasm_i32x4_splat(0);
+    qwasm_v128 nan = wasm_i32x4_splat(0);
     for (; i + kLanes <= n; i += kLanes) {
       for (int k = 0; k < 4; ++k) {
-        const qwasm_minmax_v128 v = wasm_v128_load(data + i + 4 * k);
+        const qwasm_v128 v = wasm_v128_load(data + i + 4 * k);
         vmn[k] = wasm_f32x4_pmin(vmn[k], v);
         vmx[k] = wasm_f32x4_pmax(vmx[k], v);
         nan = wasm_v128_or(nan, wasm_f32x4_ne(v, v));
@@ -109,11 +102,10 @@ MinMax scan_min_max(const float* data, std::size_t n) {
     }
     if (wasm_v128_any_true(nan)) mn[0] = mx[0] = std::numeric_limits<float>::quiet_NaN();
   }
-#else
+#endif
   for (; i + kLanes <= n; i += kLanes) {
     for (std::size_t j = 0; j < kLanes; ++j) fold_min_max(data[i + j], mn[j], mx[j]);
   }
-#endif
   for (; i < n; ++i) fold_min_max(data[i], mn[0], mx[0]);
   for (std::size_t j = 1; j < kLanes; ++j) {
     fold_min_max(mn[j], mn[0], mx[0]);
@@ -125,6 +117,11 @@ MinMax scan_min_max(const float* data, std::size_t n) {
   }
   return {mn[0], mx[0]};
 }
+
+}  // namespace
+
+MinMax scan_min_max(const float* data, std::size_t n) { return scan_lanes<true>(data, n); }
+MinMax scan_min_max_scalar(const float* data, std::size_t n) { return scan_lanes<false>(data, n); }
 
 MinMaxObserver::MinMaxObserver(const ObserverOptions& options)
     : MinMaxObserver(options, "MinMaxObserver", /*moving_average=*/false) {}

@@ -39,6 +39,8 @@ struct MinMax {
   float max;
 };
 MinMax scan_min_max(const float* data, std::size_t n);
+// The same without SIMD128 (what scan_min_max computes bit for bit, signed zeros included; for tests).
+MinMax scan_min_max_scalar(const float* data, std::size_t n);
 
 // One element into a running min/max where a NaN, once seen, stays (the comparisons alone would skip it).
 // Branch-free so that loops over it become SIMD compares and blends.

@@ -373,27 +373,6 @@ TEST_CASE("scan_min_max matches a plain loop for every length and NaN position")
 
 namespace {
 
-// scan_min_max's scalar definition (the code before the SIMD loop): 16 lanes seeded with the first 16 values,
-// fold_min_max per lane, the tail into lane 0, lanes 1..15 folded into lane 0 in order, NaN if any NaN.
-MinMax scan_min_max_scalar(const float* data, std::size_t n) {
-  constexpr std::size_t kLanes = 16;
-  float mn[kLanes];
-  float mx[kLanes];
-  const std::size_t first = n < kLanes ? n : kLanes;
-  for (std::size_t j = 0; j < kLanes; ++j) mn[j] = mx[j] = data[j < first ? j : 0];
-  std::size_t i = first;
-  for (; i + kLanes <= n; i += kLanes) {
-    for (std::size_t j = 0; j < kLanes; ++j) fold_min_max(data[i + j], mn[j], mx[j]);
-  }
-  for (; i < n; ++i) fold_min_max(data[i], mn[0], mx[0]);
-  for (std::size_t j = 1; j < kLanes; ++j) {
-    fold_min_max(mn[j], mn[0], mx[0]);
-    fold_min_max(mx[j], mn[0], mx[0]);
-  }
-  if (mn[0] != mn[0] || mx[0] != mx[0]) return {kNaN, kNaN};
-  return {mn[0], mx[0]};
-}
-
 bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 }  // namespace
