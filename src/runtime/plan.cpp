@@ -42,6 +42,7 @@ class Planner {
       plan_.outputs.push_back(converted(id, Layout::Logical));
     }
     allocate(max_bytes);
+    plan_.tensor_values = ids_;
     return std::move(plan_);
   }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ struct Plan {
   std::vector<StepPtr> conversions;    // owned: the inserted layout conversions
   std::vector<int> outputs;            // value ids of the graph outputs, all Logical
   std::vector<std::vector<int>> node_values;  // per graph node: its input value ids then output value ids (describe)
+  std::map<std::string, int> tensor_values;  // graph tensor name -> its value id (after planning every node)
   std::vector<Shape> input_shapes;     // the feed shapes this plan is for
   int64_t arena_bytes = 0;
 };

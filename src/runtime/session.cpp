@@ -1,12 +1,14 @@
 #include "runtime/session.h"
 
 #include <cstring>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "core/error.h"
 #include "graph/passes/fold_batch_norm.h"
+#include "graph/passes/fuse_hardswish.h"
 #include "graph/passes/fuse_activations.h"
 #include "graph/passes/remove_dead_nodes.h"
 #include "runtime/describe.h"
@@ -22,18 +24,19 @@ namespace {
 using graph::ElementType;
 
 // The load-time passes, in order (see session.h).
-void prepare_graph(graph::Model& model) {
+void prepare_graph(graph::Model& model, const SessionOptions& options) {
   FoldOptions keep_dequantize;
   keep_dequantize.fold_dequantize = false;
   expand_qoperator(model);
   fold_constants(model, keep_dequantize);
   graph::remove_dead_nodes(model.graph);
   graph::fold_batch_norm(model.graph);
+  graph::fuse_hardswish(model.graph);
   lower_qdq(model);
   lower_uint8_max_pool(model);
   graph::remove_dead_nodes(model.graph);
   fold_constants(model);  // what lowering left: e.g. DequantizeLinear of weights feeding float ops
-  graph::fuse_activations(model.graph);
+  if (options.fuse_activations) graph::fuse_activations(model.graph);
   graph::remove_dead_nodes(model.graph);
   model.graph.validate();
 }
@@ -41,7 +44,7 @@ void prepare_graph(graph::Model& model) {
 class SessionImpl : public Session {
  public:
   SessionImpl(graph::Model model, const SessionOptions& options) : model_(std::move(model)), options_(options) {
-    prepare_graph(model_);
+    prepare_graph(model_, options_);
     create_steps();
     order_ = model_.graph.topological_order();
     for (const std::string& name : model_.graph.inputs) inputs_.push_back(io_info(name));
@@ -62,6 +65,13 @@ class SessionImpl : public Session {
   const std::vector<IOInfo>& outputs() const override { return outputs_; }
 
   std::vector<OutputTensor> run(const std::vector<std::pair<std::string, TensorView>>& feeds) override {
+    return run(feeds, {}, nullptr);
+  }
+
+  const graph::Graph& graph() const override { return model_.graph; }
+
+  std::vector<OutputTensor> run(const std::vector<std::pair<std::string, TensorView>>& feeds,
+                                const std::vector<std::string>& taps, const TapCallback& tap) override {
     const std::vector<const TensorView*> ordered = order_feeds(feeds);
     std::vector<ValueInfo> infos;
     for (const TensorView* view : ordered) {
@@ -82,6 +92,20 @@ class SessionImpl : public Session {
         default: return arena + v.offset;
       }
     };
+    // Taps: values known before any op runs are reported now, the others right after the op that writes them.
+    std::map<int, std::vector<const std::string*>> tapped;
+    for (const std::string& name : taps) {
+      const auto it = plan.tensor_values.find(name);
+      if (it != plan.tensor_values.end() && tap) tapped[it->second].push_back(&name);
+    }
+    const auto report = [&](int id) {
+      const auto it = tapped.find(id);
+      if (it == tapped.end()) return;
+      for (const std::string* name : it->second)
+        tap(*name, plan.values[static_cast<std::size_t>(id)].info, pointer(id));
+    };
+    for (const auto& [id, names] : tapped)
+      if (plan.values[static_cast<std::size_t>(id)].storage != PlannedValue::Storage::arena) report(id);
     std::vector<const void*> in;
     std::vector<void*> out;
     for (const PlannedOp& op : plan.ops) {
@@ -94,6 +118,9 @@ class SessionImpl : public Session {
       } else {
         with_node_context(model_.graph, op.node, [&] { op.step->run(in, out); });
       }
+      if (!tapped.empty())
+        for (int id : op.outputs)
+          if (id >= 0) report(id);
     }
     std::vector<OutputTensor> results;
     for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
@@ -229,6 +256,10 @@ class SessionImpl : public Session {
 
 std::unique_ptr<Session> Session::create(const void* bytes, std::size_t size, const SessionOptions& options) {
   graph::Model model = graph::onnx::decode_model(bytes, size, options.limits);
+  return std::make_unique<SessionImpl>(std::move(model), options);
+}
+
+std::unique_ptr<Session> Session::create_from_model(graph::Model model, const SessionOptions& options) {
   return std::make_unique<SessionImpl>(std::move(model), options);
 }
 

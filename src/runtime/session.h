@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "core/shape.h"
 #include "graph/ir.h"
 #include "graph/onnx/decode.h"
+#include "runtime/value.h"
 
 namespace qwasm::runtime {
 
@@ -23,6 +25,9 @@ struct SessionOptions {
   graph::onnx::DecodeLimits limits;
   // Arena bytes one plan may use for activations (all intermediate and output values together).
   int64_t max_activation_bytes = int64_t{1} << 30;
+  // Fuse float Conv / Gemm with a following Relu / Clip. The calibrator turns it off: it observes conv outputs
+  // that a fused Clip would hide.
+  bool fuse_activations = true;
 };
 
 struct IOInfo {
@@ -46,10 +51,16 @@ struct OutputTensor {
   std::vector<uint8_t> bytes;  // row-major (logical)
 };
 
+// Called during run() with a tapped tensor's value as soon as it is computed (see Session::run). `data` is only
+// valid during the call; `info.layout` says how it is laid out (int8 activations may be NHWC).
+using TapCallback = std::function<void(const std::string& tensor, const ValueInfo& info, const void* data)>;
+
 class Session {
  public:
   // Throws qwasm::Error for a malformed model, unsupported ops (all named in one message), bad attributes.
   static std::unique_ptr<Session> create(const void* bytes, std::size_t size, const SessionOptions& options = {});
+  // The same from an already decoded model (the calibrator's).
+  static std::unique_ptr<Session> create_from_model(graph::Model model, const SessionOptions& options = {});
   virtual ~Session() = default;
 
   virtual const std::vector<IOInfo>& inputs() const = 0;
@@ -59,6 +70,12 @@ class Session {
   // qwasm::Error naming the input (missing, unknown, wrong type, shape not matching the declared one, byte size)
   // or the node that failed to plan; the session stays usable after any error.
   virtual std::vector<OutputTensor> run(const std::vector<std::pair<std::string, TensorView>>& feeds) = 0;
+  // The same, calling `tap` for each tensor of `taps` (names of the session's graph, i.e. after its passes) that
+  // exists in the plan; names that do not are ignored.
+  virtual std::vector<OutputTensor> run(const std::vector<std::pair<std::string, TensorView>>& feeds,
+                                        const std::vector<std::string>& taps, const TapCallback& tap) = 0;
+  // The graph after the load passes (what taps refer to).
+  virtual const graph::Graph& graph() const = 0;
 
   // JSON: {"inputs":[...],"outputs":[...],"nodes":[{"name","op","domain","kernel","inputs":[{"name","type",
   // "shape","layout"}],"outputs":[...],"qparams":[{"tensor","dtype","scale":[..],"zero_point":[..],"axis",
