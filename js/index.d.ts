@@ -172,9 +172,10 @@ export interface ValueMetadata {
 
 export interface DescribedValue {
   name: string;
-  type: string;
-  /** Planned dims after a run; declared dims (strings for symbolic ones) before. */
-  shape: Array<number | string | null> | string;
+  /** Absent when not known (an intermediate value before the first run). */
+  type?: string;
+  /** Planned dims after a run; declared dims (strings for symbolic ones) before; null for an unknown rank. */
+  shape?: Array<number | string | null> | null;
   layout?: 'logical' | 'nhwc';
 }
 
@@ -183,7 +184,8 @@ export interface DescribedQParams {
   dtype: string;
   scale: number[];
   zero_point: number[];
-  axis?: number;
+  /** The channel axis of per-channel qparams; null per tensor. */
+  axis: number | null;
   quant_min: number;
   quant_max: number;
 }

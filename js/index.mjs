@@ -6,6 +6,7 @@ import { asFloatTensor, QuantizedTensor, Tensor } from './tensor.mjs';
 
 export { QwasmError, Tensor, QuantizedTensor };
 export { Observer } from './observer.mjs';
+export { InferenceSession } from './session.mjs';
 
 // Loads the wasm module once. options: { threads: 'auto' | false | number, distUrl }.
 export async function init(options = {}) {
@@ -17,10 +18,11 @@ export function features() {
   return { ...call('features'), threadsReason, environment };
 }
 
-// Memory of the wasm module: heapBytes (malloc'd bytes in use), heapReservedBytes, wasmMemoryBytes.
+// Memory of the wasm module: heapBytes (malloc'd bytes in use), heapReservedBytes, wasmMemoryBytes, and
+// liveSessions (InferenceSessions not yet disposed or collected).
 export function stats() {
   const { raw } = module();
-  return { ...call('heapStats'), wasmMemoryBytes: raw.HEAP8.length };
+  return { ...call('heapStats'), wasmMemoryBytes: raw.HEAP8.length, liveSessions: call('liveSessions') };
 }
 
 export function setThreadCount(count) {

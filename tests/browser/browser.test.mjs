@@ -2,8 +2,34 @@
 // 127.0.0.1, in the main thread and in a module Web Worker, with and without cross-origin isolation.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer } from '../../scripts/serve.mjs';
+import * as qwasm from '../../js/index.mjs';
 import { launchChromium } from './chromium.mjs';
+import { seededFloats } from '../js/seeded.mjs';
+
+// What Node computes for the browser's session case (tests/browser/cases.mjs: same model file, same input).
+async function nodeSessionOutput() {
+  await qwasm.init({ threads: false });
+  const session = await qwasm.InferenceSession.create(readFileSync(new URL('../golden/models/quantized_conv.onnx', import.meta.url)));
+  const out = await session.run({ input: new qwasm.Tensor('float32', seededFloats(2 * 3 * 8 * 8, 7), [2, 3, 8, 8]) });
+  session.dispose();
+  return out.output;
+}
+
+function checkSession(s, expected, where) {
+  assert.ok(s, `${where}: no session result`);
+  assert.deepEqual(s.inputNames, ['input'], where);
+  assert.deepEqual(s.outputNames, ['output'], where);
+  assert.equal(s.type, 'float32', where);
+  assert.deepEqual(s.dims, expected.dims, where);
+  assert.deepEqual(s.output, Array.from(expected.data), `${where}: outputs differ from Node's`);
+  assert.deepEqual(s.again, s.output, `${where}: second run after an error`);
+  assert.match(s.errorMessage, /missing input 'input'/, where);
+  assert.ok(s.peakActivationBytes > 0, where);
+  assert.ok(s.nodes > 0, where);
+  assert.equal(s.liveAfter, s.liveBefore - 1, `${where}: dispose() frees the session`);
+}
 
 async function runPage(isolation) {
   const { server, port } = await startServer({ port: 0, isolation });
@@ -48,6 +74,9 @@ test('Chromium, cross-origin isolated page: threaded module in the page and in a
   assert.equal(result.after, 255, 'module still usable after an error');
   checkComputation(result.worker, 'worker');
   assert.equal(result.worker.features.threads, true);
+  const expected = await nodeSessionOutput();
+  checkSession(result.session, expected, 'isolated page (mt): session loaded by URL');
+  checkSession(result.worker.session, expected, 'isolated worker (mt): session loaded by URL');
 });
 
 test('Chromium, page without isolation: falls back to the single-threaded module and says why', async () => {
@@ -61,4 +90,7 @@ test('Chromium, page without isolation: falls back to the single-threaded module
   checkComputation(result, 'page');
   checkComputation(result.worker, 'worker');
   assert.equal(result.worker.features.build, 'simd128-st');
+  const expected = await nodeSessionOutput();
+  checkSession(result.session, expected, 'page (st): session loaded by URL');
+  checkSession(result.worker.session, expected, 'worker (st): session loaded by URL');
 });

@@ -125,3 +125,92 @@ test('qwasm quantize/observe reject bad input with a message and exit code 1', (
   assert.equal(r.status, 1);
   assert.match(r.stderr, /qscheme per_channel_affine is not supported/);
 }));
+
+// ---- qwasm info / qwasm run (InferenceSession) --------------------------------------------------------------
+import * as qwasmApi from '../../js/index.mjs';
+import { seededFloats } from './seeded.mjs';
+
+const MODEL = fileURLToPath(new URL('../golden/models/quantized_conv.onnx', import.meta.url));
+
+test('qwasm --help lists info and run', () => {
+  const r = qwasm('--help');
+  assert.match(r.stdout, /^ {2}info {2,}/m);
+  assert.match(r.stdout, /^ {2}run {2,}/m);
+  assert.match(qwasm('run', '--help').stdout, /Usage: qwasm run MODEL.onnx --input/);
+  assert.match(qwasm('info', '--help').stdout, /Usage: qwasm info MODEL.onnx/);
+});
+
+test('qwasm info prints inputs, outputs, op histogram, per-node kernels and qparams, peak activation bytes', () => {
+  const r = qwasm('info', MODEL);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^inputs:\n {2}input {2}float32 {2}\[batch, 3, 8, 8\]$/m);
+  assert.match(r.stdout, /^outputs:\n {2}output {2}float32 {2}\[batch, 5\]$/m);
+  assert.match(r.stdout, /^nodes: \d+$/m);
+  assert.match(r.stdout, /^ops:$/m);
+  assert.match(r.stdout, /Conv\S* +2$/m, 'two conv nodes in the histogram');
+  assert.match(r.stdout, /scale=0\.0016049522 zero_point=0/, 'conv1 weight qparams');
+  assert.match(r.stdout, /^peak activation bytes: [1-9]\d*$/m);
+
+  const json = JSON.parse(qwasm('info', '--json', MODEL).stdout);
+  assert.equal(json.planned, true);
+  assert.ok(json.peakActivationBytes > 0);
+  assert.ok(json.nodes.length > 0 && json.nodes.every((n) => typeof n.kernel === 'string'));
+  assert.equal(json.inputs[0].name, 'input');
+
+  const declared = qwasm('info', '--no-plan', MODEL);
+  assert.equal(declared.status, 0, declared.stderr);
+  assert.match(declared.stdout, /^peak activation bytes: unknown \(not planned\)$/m);
+  const batch3 = JSON.parse(qwasm('info', '--json', '--dim', 'batch=3', MODEL).stdout);
+  assert.deepEqual(batch3.outputs[0].shape, [3, 5]);
+});
+
+test('qwasm run writes .npy outputs equal to the API\'s (unnamed and NAME= forms, float64 input converted)', async () => {
+  await qwasmApi.init({ threads: false });
+  const x = seededFloats(2 * 192, 3);
+  const session = await qwasmApi.InferenceSession.create(MODEL);
+  const expected = (await session.run({ input: new qwasmApi.Tensor('float32', x, [2, 3, 8, 8]) })).output;
+  session.dispose();
+  withTempDir((dir) => {
+    const input = path.join(dir, 'x.npy');
+    writeFileSync(input, formatNpy(x, [2, 3, 8, 8]));
+    const out = path.join(dir, 'y.npy');
+    const r = qwasm('run', MODEL, '--input', input, '--output', out);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { output: 'output', file: out, type: 'float32', shape: [2, 5] });
+    const y = parseNpy(readFileSync(out));
+    assert.equal(y.data.constructor, Float32Array);
+    assert.deepEqual(y.dims, [2, 5]);
+    assert.deepEqual(y.data, expected.data);
+
+    const x64 = path.join(dir, 'x64.npy');
+    writeFileSync(x64, formatNpy(Float64Array.from(x), [2, 3, 8, 8]));
+    const out2 = path.join(dir, 'y2.npy');
+    const r2 = qwasm('run', MODEL, '--input', `input=${x64}`, '--output', `output=${out2}`, '--no-threads');
+    assert.equal(r2.status, 0, r2.stderr);
+    assert.deepEqual(parseNpy(readFileSync(out2)).data, expected.data);
+  });
+});
+
+test('qwasm run/info reject bad input with a message and exit code 1', () => withTempDir((dir) => {
+  const input = path.join(dir, 'x.npy');
+  writeFileSync(input, formatNpy(new Float32Array(192), [1, 3, 8, 8]));
+  let r = qwasm('run', MODEL, '--input', input);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /give at least one --output/);
+  r = qwasm('run', MODEL, '--input', `nope=${input}`, '--output', path.join(dir, 'y.npy'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /the model has no input 'nope' \(its inputs: input\)/);
+  r = qwasm('run', MODEL, '--output', path.join(dir, 'y.npy'));
+  assert.match(r.stderr, /missing --input for 'input'/);
+  const wrong = path.join(dir, 'w.npy');
+  writeFileSync(wrong, formatNpy(new Float32Array(64), [1, 1, 8, 8]));
+  r = qwasm('run', MODEL, '--input', wrong, '--output', path.join(dir, 'y.npy'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /input 'input' dim 1 must be 3/);
+  r = qwasm('info', path.join(dir, 'missing.onnx'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot read/);
+  r = qwasm('info', input);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /qwasm info: InferenceSession.create: /);
+}));

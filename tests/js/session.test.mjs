@@ -1,0 +1,3 @@
+import { registerSessionTests } from './session_cases.mjs';
+
+registerSessionTests({ threads: false, expectBuild: 'simd128-st' });

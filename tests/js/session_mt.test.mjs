@@ -1,0 +1,3 @@
+import { registerSessionTests } from './session_cases.mjs';
+
+registerSessionTests({ threads: 'auto', expectBuild: 'simd128-mt' });
