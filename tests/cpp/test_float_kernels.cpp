@@ -79,6 +79,23 @@ TEST_CASE("f32_gemm (4x8 microkernel, packed B) matches f32_gemm_reference on ra
   }
 }
 
+TEST_CASE("f32_gemm_4x8 on an A packed by f32_gemm_pack_a equals the row-major A") {
+  std::mt19937 rng(4321);
+  for (std::size_t m : {1, 3, 4, 7}) {
+    const std::size_t n = 8, k = 13;
+    const std::vector<float> a = random_floats(rng, m * k), b = random_floats(rng, k * n);
+    std::vector<float> pa(f32_gemm_packed_a_size(m, k)), pb(f32_gemm_packed_b_size(k, n));
+    f32_gemm_pack_a(m, k, a.data(), k, pa.data());
+    f32_gemm_pack_b(k, n, b.data(), n, 1, pb.data());
+    std::vector<float> want(m * n), got(m * n);
+    f32_gemm(m, n, k, a.data(), k, pb.data(), want.data(), n, F32GemmEpilogue{});
+    for (std::size_t i0 = 0; i0 < m; i0 += kF32GemmMr)
+      f32_gemm_4x8(std::min(kF32GemmMr, m - i0), n, k, pa.data() + i0 * k, 1, kF32GemmMr, pb.data(),
+                   got.data() + i0 * n, n, F32GemmEpilogue{});
+    CHECK(got == want);  // same products, same order
+  }
+}
+
 TEST_CASE("f32_gemm writes only its m x n block of a strided C") {
   const std::size_t m = 5, n = 9, k = 3, ldc = 12;
   std::vector<float> a(m * k, 1.0f), b(k * n, 2.0f), packed(f32_gemm_packed_b_size(k, n));
@@ -171,7 +188,9 @@ void check_conv(std::mt19937& rng, F32Conv2dParams p, bool depthwise, int iter) 
     REQUIRE(f32_conv_is_depthwise(p));
     dwconv2d_f32(p, x.data(), w.data(), with_bias ? bias.data() : nullptr, got.data());
   } else {
-    conv2d_f32_gemm(p, x.data(), w.data(), with_bias ? bias.data() : nullptr, got.data());
+    std::vector<float> packed(f32_conv_packed_weights_size(p));
+    f32_conv_pack_weights(p, w.data(), packed.data());
+    conv2d_f32_gemm(p, x.data(), packed.data(), with_bias ? bias.data() : nullptr, got.data());
   }
   check_close(got, want, conv_bounds(p, x, w, with_bias ? bias : std::vector<float>(bias.size(), 0.0f)),
               describe(p));
@@ -222,10 +241,12 @@ TEST_CASE("f32 conv and gemm give the same bits for every thread count") {
   const std::vector<float> w = random_floats(rng, 12 * 8 * 9), b = random_floats(rng, 12);
   const int saved = thread_count();
   std::vector<float> one(static_cast<std::size_t>(2 * 12 * 13 * 15)), many(one.size());
+  std::vector<float> packed(f32_conv_packed_weights_size(p));
+  f32_conv_pack_weights(p, w.data(), packed.data());
   set_thread_count(1);
-  conv2d_f32_gemm(p, x.data(), w.data(), b.data(), one.data());
+  conv2d_f32_gemm(p, x.data(), packed.data(), b.data(), one.data());
   set_thread_count(max_thread_count());
-  conv2d_f32_gemm(p, x.data(), w.data(), b.data(), many.data());
+  conv2d_f32_gemm(p, x.data(), packed.data(), b.data(), many.data());
   set_thread_count(saved);
   CHECK(std::memcmp(one.data(), many.data(), one.size() * sizeof(float)) == 0);
 }

@@ -66,6 +66,43 @@ void im2col_panel(const F32Conv2dParams& p, const float* x_group, int64_t p0, fl
     for (int64_t ic = 0; ic < cin_g; ++ic) std::memcpy(panel + ic * kF32GemmNr, x_group + ic * p.in.plane() + p0, sizeof(float) * kF32GemmNr);
     return;
   }
+  const int64_t ox0 = p0 % p.out_w;
+  if (nc == static_cast<int64_t>(kF32GemmNr) && ox0 + nc <= p.out_w) {
+    // The 8 pixels lie in one output row: per tap, one input row read at 8 columns (contiguous for stride 1);
+    // only windows touching the left / right padding check columns one by one.
+    const std::ptrdiff_t in_w = static_cast<std::ptrdiff_t>(p.in.w), sw = static_cast<std::ptrdiff_t>(g.stride_w);
+    const int64_t by = (p0 / p.out_w) * g.stride_h - g.pad_top;
+    const std::ptrdiff_t bx = static_cast<std::ptrdiff_t>(ox0 * g.stride_w - g.pad_left);
+    float* dst = panel;
+    for (int64_t ic = 0; ic < cin_g; ++ic) {
+      const float* plane = x_group + ic * p.in.plane();
+      for (int64_t ky = 0; ky < g.kernel_h; ++ky) {
+        const int64_t iy = by + ky * g.dilation_h;
+        if (iy < 0 || iy >= p.in.h) {
+          std::memset(dst, 0, sizeof(float) * kF32GemmNr * static_cast<std::size_t>(g.kernel_w));
+          dst += kF32GemmNr * static_cast<std::size_t>(g.kernel_w);
+          continue;
+        }
+        const float* row = plane + iy * p.in.w;
+        for (int64_t kx = 0; kx < g.kernel_w; ++kx, dst += kF32GemmNr) {
+          const std::ptrdiff_t ix = bx + static_cast<std::ptrdiff_t>(kx * g.dilation_w);
+          if (ix >= 0 && ix + 7 * sw < in_w) {
+            if (sw == 1) {
+              std::memcpy(dst, row + ix, sizeof(float) * kF32GemmNr);
+            } else {
+              for (std::ptrdiff_t j = 0; j < static_cast<std::ptrdiff_t>(kF32GemmNr); ++j) dst[j] = row[ix + j * sw];
+            }
+          } else {
+            for (std::ptrdiff_t j = 0; j < static_cast<std::ptrdiff_t>(kF32GemmNr); ++j) {
+              const std::ptrdiff_t c = ix + j * sw;
+              dst[j] = c >= 0 && c < in_w ? row[c] : 0.0f;
+            }
+          }
+        }
+      }
+    }
+    return;
+  }
   int64_t base_y[kF32GemmNr], base_x[kF32GemmNr];
   for (int64_t j = 0; j < static_cast<int64_t>(kF32GemmNr); ++j) {
     const int64_t q = std::min(p0 + j, pixels - 1);
@@ -89,10 +126,27 @@ void im2col_panel(const F32Conv2dParams& p, const float* x_group, int64_t p0, fl
 
 }  // namespace
 
-void conv2d_f32_gemm(const F32Conv2dParams& p, const float* x, const float* w, const float* bias, float* y) {
+std::size_t f32_conv_packed_weights_size(const F32Conv2dParams& p) {
+  const int64_t k = (p.in.c / p.groups) * p.window.kernel_h * p.window.kernel_w;
+  return static_cast<std::size_t>(p.groups) *
+         f32_gemm_packed_a_size(static_cast<std::size_t>(p.out_channels / p.groups), static_cast<std::size_t>(k));
+}
+
+void f32_conv_pack_weights(const F32Conv2dParams& p, const float* w, float* packed) {
+  const int64_t cout_g = p.out_channels / p.groups;
+  const auto k = static_cast<std::size_t>((p.in.c / p.groups) * p.window.kernel_h * p.window.kernel_w);
+  const std::size_t per_group = f32_gemm_packed_a_size(static_cast<std::size_t>(cout_g), k);
+  for (int64_t grp = 0; grp < p.groups; ++grp)
+    f32_gemm_pack_a(static_cast<std::size_t>(cout_g), k, w + grp * cout_g * static_cast<int64_t>(k), k,
+                    packed + static_cast<std::size_t>(grp) * per_group);
+}
+
+void conv2d_f32_gemm(const F32Conv2dParams& p, const float* x, const float* packed_w, const float* bias, float* y) {
   const F32Window2d& g = p.window;
   const int64_t cin_g = p.in.c / p.groups, cout_g = p.out_channels / p.groups;
   const int64_t k = cin_g * g.kernel_h * g.kernel_w;
+  const int64_t group_stride = static_cast<int64_t>(
+      f32_gemm_packed_a_size(static_cast<std::size_t>(cout_g), static_cast<std::size_t>(k)));
   const int64_t pixels = p.out_h * p.out_w;
   const int64_t blocks = (pixels + kF32GemmNr - 1) / kF32GemmNr;
   // Tasks: (image, group, pixel block); each builds its panel and runs every output-channel row tile of the group.
@@ -112,8 +166,8 @@ void conv2d_f32_gemm(const F32Conv2dParams& p, const float* x, const float* w, c
         ep.min = p.min;
         ep.max = p.max;
         f32_gemm_4x8(static_cast<std::size_t>(std::min<int64_t>(kF32GemmMr, cout_g - r0)), nc,
-                     static_cast<std::size_t>(k), w + oc * k, static_cast<std::size_t>(k), panel.data(),
-                     y + (n * p.out_channels + oc) * pixels + p0, static_cast<std::size_t>(pixels), ep);
+                     static_cast<std::size_t>(k), packed_w + grp * group_stride + r0 * k, 1, kF32GemmMr,
+                     panel.data(), y + (n * p.out_channels + oc) * pixels + p0, static_cast<std::size_t>(pixels), ep);
       }
     }
   });
@@ -125,44 +179,74 @@ bool f32_conv_is_depthwise(const F32Conv2dParams& p) {
 
 namespace {
 
-// 4 inputs at columns ix, ix + s, ix + 2s, ix + 3s of a padded row.
+// 4 inputs at q[0], q[s], q[2s], q[3s] of a padded row.
 template <int kStride>
-inline v128_t load_strided(const float* row, int64_t ix, int64_t stride) {
-  if (kStride == 1) return wasm_v128_load(row + ix);
-  if (kStride == 2) return wasm_i32x4_shuffle(wasm_v128_load(row + ix), wasm_v128_load(row + ix + 4), 0, 2, 4, 6);
-  return wasm_f32x4_make(row[ix], row[ix + stride], row[ix + 2 * stride], row[ix + 3 * stride]);
+inline v128_t load_strided(const float* q, std::ptrdiff_t s) {
+  if (kStride == 1) return wasm_v128_load(q);
+  if (kStride == 2) return wasm_i32x4_shuffle(wasm_v128_load(q), wasm_v128_load(q + 4), 0, 2, 4, 6);
+  return wasm_f32x4_make(q[0], q[s], q[2 * s], q[3 * s]);
 }
 
-template <int kStride>
-void dw_plane(const F32Conv2dParams& p, const float* padded, int64_t padded_w, const float* w, float bias,
-              float* y) {
+// One output plane of a depthwise convolution from a zero-padded input plane (row stride padded_w). kStride: 1, 2
+// or 0 (any); kKernel: 3 for 3x3 (loops the compiler unrolls) or 0 (any). w: the plane's taps, wv: each tap
+// repeated 4 times (one vector per tap). Pointer-sized indices: wasm32 has no cheap 64-bit address arithmetic.
+template <int kStride, int kKernel>
+void dw_plane(const F32Conv2dParams& p, const float* padded, std::ptrdiff_t padded_w, const float* w, const float* wv,
+              float bias, float* y) {
   const F32Window2d& g = p.window;
-  const int64_t s = g.stride_w;
+  const std::ptrdiff_t kh = kKernel ? kKernel : static_cast<std::ptrdiff_t>(g.kernel_h);
+  const std::ptrdiff_t kw = kKernel ? kKernel : static_cast<std::ptrdiff_t>(g.kernel_w);
+  const std::ptrdiff_t s = kStride ? kStride : static_cast<std::ptrdiff_t>(g.stride_w);
+  const std::ptrdiff_t row_step = static_cast<std::ptrdiff_t>(g.stride_h) * padded_w;
+  const std::ptrdiff_t dy = static_cast<std::ptrdiff_t>(g.dilation_h) * padded_w;
+  const std::ptrdiff_t dx = static_cast<std::ptrdiff_t>(g.dilation_w);
+  const std::ptrdiff_t out_h = static_cast<std::ptrdiff_t>(p.out_h), out_w = static_cast<std::ptrdiff_t>(p.out_w);
   const v128_t vb = wasm_f32x4_splat(bias), lo = wasm_f32x4_splat(p.min), hi = wasm_f32x4_splat(p.max);
-  for (int64_t oy = 0; oy < p.out_h; ++oy) {
-    float* out = y + oy * p.out_w;
-    int64_t ox = 0;
-    for (; ox + 4 <= p.out_w; ox += 4) {
-      v128_t acc = wasm_f32x4_splat(0.0f);
-      for (int64_t ky = 0; ky < g.kernel_h; ++ky) {
-        const float* row = padded + (oy * g.stride_h + ky * g.dilation_h) * padded_w;
-        for (int64_t kx = 0; kx < g.kernel_w; ++kx) {
-          const v128_t v = load_strided<kStride>(row, ox * s + kx * g.dilation_w, s);
-          acc = wasm_f32x4_add(acc, wasm_f32x4_mul(v, wasm_f32x4_splat(w[ky * g.kernel_w + kx])));
+  for (std::ptrdiff_t oy = 0; oy < out_h; ++oy) {
+    const float* in_row = padded + oy * row_step;
+    float* out = y + oy * out_w;
+    std::ptrdiff_t ox = 0;
+    for (; ox + 8 <= out_w; ox += 8) {  // two vectors of outputs per pass: independent add chains
+      v128_t acc0 = wasm_f32x4_splat(0.0f), acc1 = acc0;
+      const float* base = in_row + ox * s;
+      for (std::ptrdiff_t ky = 0; ky < kh; ++ky) {
+        for (std::ptrdiff_t kx = 0; kx < kw; ++kx) {
+          const float* q = base + ky * dy + kx * dx;
+          const v128_t wk = wasm_v128_load(wv + 4 * (ky * kw + kx));
+          acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(load_strided<kStride>(q, s), wk));
+          acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(load_strided<kStride>(q + 4 * s, s), wk));
         }
       }
-      acc = wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(acc, vb), lo), hi);
-      wasm_v128_store(out + ox, acc);
+      wasm_v128_store(out + ox, wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(acc0, vb), lo), hi));
+      wasm_v128_store(out + ox + 4, wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(acc1, vb), lo), hi));
     }
-    for (; ox < p.out_w; ++ox) {
+    for (; ox + 4 <= out_w; ox += 4) {
+      v128_t acc = wasm_f32x4_splat(0.0f);
+      const float* base = in_row + ox * s;
+      for (std::ptrdiff_t ky = 0; ky < kh; ++ky)
+        for (std::ptrdiff_t kx = 0; kx < kw; ++kx)
+          acc = wasm_f32x4_add(acc, wasm_f32x4_mul(load_strided<kStride>(base + ky * dy + kx * dx, s),
+                                                   wasm_v128_load(wv + 4 * (ky * kw + kx))));
+      wasm_v128_store(out + ox, wasm_f32x4_pmin(wasm_f32x4_pmax(wasm_f32x4_add(acc, vb), lo), hi));
+    }
+    for (; ox < out_w; ++ox) {
       float acc = 0.0f;
-      for (int64_t ky = 0; ky < g.kernel_h; ++ky) {
-        const float* row = padded + (oy * g.stride_h + ky * g.dilation_h) * padded_w;
-        for (int64_t kx = 0; kx < g.kernel_w; ++kx) acc += row[ox * s + kx * g.dilation_w] * w[ky * g.kernel_w + kx];
-      }
+      const float* base = in_row + ox * s;
+      for (std::ptrdiff_t ky = 0; ky < kh; ++ky)
+        for (std::ptrdiff_t kx = 0; kx < kw; ++kx) acc += base[ky * dy + kx * dx] * w[ky * kw + kx];
       out[ox] = f32_epilogue(acc, bias, 0.0f, p.min, p.max);
     }
   }
+}
+
+using DwPlaneFn = void (*)(const F32Conv2dParams&, const float*, std::ptrdiff_t, const float*, const float*, float,
+                           float*);
+
+DwPlaneFn choose_dw_plane(const F32Window2d& g) {
+  const bool k3 = g.kernel_h == 3 && g.kernel_w == 3;
+  if (g.stride_w == 1) return k3 ? dw_plane<1, 3> : dw_plane<1, 0>;
+  if (g.stride_w == 2) return k3 ? dw_plane<2, 3> : dw_plane<2, 0>;
+  return k3 ? dw_plane<0, 3> : dw_plane<0, 0>;
 }
 
 }  // namespace
@@ -175,8 +259,10 @@ void dwconv2d_f32(const F32Conv2dParams& p, const float* x, const float* w, cons
   const int64_t padded_w = p.in.w + g.pad_left + g.pad_right + 8;
   const int64_t taps = g.kernel_h * g.kernel_w;
   const int64_t planes = p.in.n * p.in.c;
+  const DwPlaneFn plane_fn = choose_dw_plane(g);
   parallel_for(planes, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> padded(static_cast<std::size_t>(padded_h * padded_w), 0.0f);
+    std::vector<float> wv(static_cast<std::size_t>(taps) * 4);
     for (int64_t plane = begin; plane < end; ++plane) {
       const float* src = x + plane * p.in.plane();
       for (int64_t iy = 0; iy < p.in.h; ++iy)
@@ -185,15 +271,9 @@ void dwconv2d_f32(const F32Conv2dParams& p, const float* x, const float* w, cons
       const int64_t n = plane / p.in.c, ic = plane % p.in.c;
       for (int64_t m = 0; m < multiplier; ++m) {
         const int64_t oc = ic * multiplier + m;
-        float* out = y + (n * p.out_channels + oc) * p.out_h * p.out_w;
-        const float b = bias ? bias[oc] : 0.0f;
-        if (g.stride_w == 1) {
-          dw_plane<1>(p, padded.data(), padded_w, w + oc * taps, b, out);
-        } else if (g.stride_w == 2) {
-          dw_plane<2>(p, padded.data(), padded_w, w + oc * taps, b, out);
-        } else {
-          dw_plane<0>(p, padded.data(), padded_w, w + oc * taps, b, out);
-        }
+        for (int64_t t = 0; t < 4 * taps; ++t) wv[static_cast<std::size_t>(t)] = w[oc * taps + t / 4];
+        plane_fn(p, padded.data(), static_cast<std::ptrdiff_t>(padded_w), w + oc * taps, wv.data(),
+                 bias ? bias[oc] : 0.0f, y + (n * p.out_channels + oc) * p.out_h * p.out_w);
       }
     }
   });

@@ -7,6 +7,7 @@
 // zero-padded copy of the input plane). All sum taps in the same (ic, ky, kx) order and add the bias last.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "kernels/float/f32_gemm.h"
@@ -46,8 +47,12 @@ int64_t f32_window_output_size(int64_t in, int64_t kernel, int64_t stride, int64
 // w: [out_channels][in.c / groups][kernel_h][kernel_w]; bias: [out_channels] or null; y: [n][out_channels][oh][ow].
 void conv2d_f32_reference(const F32Conv2dParams& p, const float* x, const float* w, const float* bias, float* y);
 
-// The im2col + GEMM path (any group count). Uses the thread pool; needs no caller scratch.
-void conv2d_f32_gemm(const F32Conv2dParams& p, const float* x, const float* w, const float* bias, float* y);
+// The im2col + GEMM path (any group count), on weights packed by f32_conv_pack_weights (per group, tiles of 4
+// output channels with the 4 values of each k step adjacent: f32_gemm_pack_a). Uses the thread pool; needs no
+// caller scratch.
+std::size_t f32_conv_packed_weights_size(const F32Conv2dParams& p);
+void f32_conv_pack_weights(const F32Conv2dParams& p, const float* w, float* packed);
+void conv2d_f32_gemm(const F32Conv2dParams& p, const float* x, const float* packed_w, const float* bias, float* y);
 
 // Depthwise: groups == in.c, out_channels a multiple of in.c (channel multiplier), one input channel per group.
 bool f32_conv_is_depthwise(const F32Conv2dParams& p);

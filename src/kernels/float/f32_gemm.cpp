@@ -22,22 +22,32 @@ void f32_gemm_pack_b(std::size_t k, std::size_t n, const float* b, std::ptrdiff_
   }
 }
 
-void f32_gemm_4x8(std::size_t mr, std::size_t nc, std::size_t k, const float* a, std::size_t lda,
-                  const float* packed_b, float* c, std::size_t ldc, const F32GemmEpilogue& ep) {
+void f32_gemm_pack_a(std::size_t m, std::size_t k, const float* a, std::size_t lda, float* packed) {
+  for (std::size_t i0 = 0; i0 < m; i0 += kF32GemmMr) {
+    float* dst = packed + i0 * k;
+    for (std::size_t kk = 0; kk < k; ++kk)
+      for (std::size_t r = 0; r < kF32GemmMr; ++r) dst[kk * kF32GemmMr + r] = i0 + r < m ? a[(i0 + r) * lda + kk] : 0.0f;
+  }
+}
+
+void f32_gemm_4x8(std::size_t mr, std::size_t nc, std::size_t k, const float* a, std::size_t a_row_stride,
+                  std::size_t a_k_stride, const float* packed_b, float* c, std::size_t ldc,
+                  const F32GemmEpilogue& ep) {
   // Rows past mr read row 0 again (computed, never stored) so the loop has no branches.
   const float* a0 = a;
-  const float* a1 = mr > 1 ? a + lda : a;
-  const float* a2 = mr > 2 ? a + 2 * lda : a;
-  const float* a3 = mr > 3 ? a + 3 * lda : a;
+  const float* a1 = mr > 1 ? a + a_row_stride : a;
+  const float* a2 = mr > 2 ? a + 2 * a_row_stride : a;
+  const float* a3 = mr > 3 ? a + 3 * a_row_stride : a;
   v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const float* pb = packed_b;
-  for (std::size_t kk = 0; kk < k; ++kk, pb += kF32GemmNr) {
+  for (std::size_t kk = 0; kk < k; ++kk, pb += kF32GemmNr, a0 += a_k_stride, a1 += a_k_stride, a2 += a_k_stride,
+                   a3 += a_k_stride) {
     const v128_t b0 = wasm_v128_load(pb);
     const v128_t b1 = wasm_v128_load(pb + 4);
-    const v128_t v0 = wasm_v128_load32_splat(a0 + kk);
-    const v128_t v1 = wasm_v128_load32_splat(a1 + kk);
-    const v128_t v2 = wasm_v128_load32_splat(a2 + kk);
-    const v128_t v3 = wasm_v128_load32_splat(a3 + kk);
+    const v128_t v0 = wasm_v128_load32_splat(a0);
+    const v128_t v1 = wasm_v128_load32_splat(a1);
+    const v128_t v2 = wasm_v128_load32_splat(a2);
+    const v128_t v3 = wasm_v128_load32_splat(a3);
     c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(v0, b0));
     c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(v0, b1));
     c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(v1, b0));
@@ -90,7 +100,7 @@ void f32_gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, std::
       F32GemmEpilogue tile = ep;
       if (tile.row_bias) tile.row_bias += i0;
       if (tile.col_bias) tile.col_bias += j0;
-      f32_gemm_4x8(std::min(kF32GemmMr, m - i0), std::min(kF32GemmNr, n - j0), k, a + i0 * lda, lda,
+      f32_gemm_4x8(std::min(kF32GemmMr, m - i0), std::min(kF32GemmNr, n - j0), k, a + i0 * lda, lda, 1,
                    packed_b + j0 * k, c + i0 * ldc + j0, ldc, tile);
     }
   });

@@ -34,10 +34,19 @@ inline std::size_t f32_gemm_packed_b_size(std::size_t k, std::size_t n) { return
 void f32_gemm_pack_b(std::size_t k, std::size_t n, const float* b, std::ptrdiff_t row_stride,
                      std::ptrdiff_t col_stride, float* packed);
 
-// Rows [0, mr) (mr <= 4) x columns [0, nc) (nc <= 8) of C from A rows (stride lda) and one packed 8-column block.
-// The epilogue's pointers are already offset to this tile (row_bias[0] is row 0 of the tile).
-void f32_gemm_4x8(std::size_t mr, std::size_t nc, std::size_t k, const float* a, std::size_t lda,
-                  const float* packed_b, float* c, std::size_t ldc, const F32GemmEpilogue& epilogue);
+// Rows [0, mr) (mr <= 4) x columns [0, nc) (nc <= 8) of C from one packed 8-column block of B and A's element
+// (r, kk) at a[r * a_row_stride + kk * a_k_stride]: a row-major A has strides (lda, 1); a tile of
+// f32_gemm_pack_a has (1, 4), so the 4 values of one k step are adjacent. The epilogue's pointers are already
+// offset to this tile (row_bias[0] is row 0 of the tile).
+void f32_gemm_4x8(std::size_t mr, std::size_t nc, std::size_t k, const float* a, std::size_t a_row_stride,
+                  std::size_t a_k_stride, const float* packed_b, float* c, std::size_t ldc,
+                  const F32GemmEpilogue& epilogue);
+
+// Packs A [M][K] (row stride lda) as tiles of 4 rows, k-major: tile t at t * 4 * k, element (r, kk) at kk * 4 + r;
+// rows past m are 0. For constant weights used as A (convolutions: output channels are GEMM rows).
+inline std::size_t f32_gemm_round_m(std::size_t m) { return (m + kF32GemmMr - 1) / kF32GemmMr * kF32GemmMr; }
+inline std::size_t f32_gemm_packed_a_size(std::size_t m, std::size_t k) { return f32_gemm_round_m(m) * k; }
+void f32_gemm_pack_a(std::size_t m, std::size_t k, const float* a, std::size_t lda, float* packed);
 
 // The whole product with the microkernel, tiles spread over the thread pool.
 void f32_gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* packed_b,

@@ -1,8 +1,9 @@
 // Conv (ONNX, float32, 1-D and 2-D) and qwasm FusedConv (the same plus a Relu / Clip clamp, made by
 // graph::fuse_activations). Depthwise convolutions run dwconv2d_f32, every other one the im2col + GEMM kernel.
-// The weights are used as they are stored ([M][C/group][kH][kW] is already the GEMM's A layout), so a constant W
-// is kept by reference and needs no packing.
+// A constant W is packed for the GEMM once at create (tiles of 4 output channels, f32_conv_pack_weights); a W
+// computed at run time is packed by every run into the step's scratch. Depthwise reads W as stored.
 #include <cstring>
+#include <vector>
 
 #include "core/error.h"
 #include "kernels/float/f32_conv2d.h"
@@ -19,6 +20,12 @@ class ConvStep : public Step {
     check(groups_ >= 1, "Conv: group must be >= 1, got ", groups_);
     check(!window_.ceil_mode, "Conv: has no ceil_mode");
     read_fused_activation(ctx.node, &params_.min, &params_.max);
+    if (auto w = ctx.constant_input(1)) {
+      if (w->type == ElementType::Float32 && (w->dims.size() == 3 || w->dims.size() == 4) && w->dims[0] % groups_ == 0) {
+        packed_from_ = w->dims;
+        packed_ = pack(w->dims, reinterpret_cast<const float*>(w->bytes.data()));
+      }
+    }
   }
 
   std::vector<ValueInfo> plan(const std::vector<ValueInfo>& in) override {
@@ -52,6 +59,10 @@ class ConvStep : public Step {
     params_.in = F32Nchw{x[0], channels, x.size() == 4 ? x[2] : 1, x.back()};
     params_.out_channels = out_channels;
     params_.groups = groups_;
+    if (packed_from_ != w) {  // not the constant W: pack at run
+      packed_.clear();
+      packed_from_.clear();
+    }
     Shape out{x[0], out_channels};
     if (x.size() == 4) out.push_back(params_.out_h);
     out.push_back(params_.out_w);
@@ -65,8 +76,12 @@ class ConvStep : public Step {
     auto* y = static_cast<float*>(out[0]);
     if (f32_conv_is_depthwise(params_)) {
       dwconv2d_f32(params_, x, w, b, y);
+    } else if (!packed_.empty()) {
+      conv2d_f32_gemm(params_, x, packed_.data(), b, y);
     } else {
-      conv2d_f32_gemm(params_, x, w, b, y);
+      Shape w_shape{params_.out_channels, params_.in.c / groups_, params_.window.kernel_h, params_.window.kernel_w};
+      scratch_ = pack(w_shape, w);
+      conv2d_f32_gemm(params_, x, scratch_.data(), b, y);
     }
   }
 
@@ -75,7 +90,22 @@ class ConvStep : public Step {
   }
 
  private:
+  // W [M][C/group][kH][kW] (or [M][C/group][kW]) packed for conv2d_f32_gemm.
+  std::vector<float> pack(const Shape& w_dims, const float* w) const {
+    F32Conv2dParams p;
+    p.groups = groups_;
+    p.out_channels = w_dims[0];
+    p.in.c = w_dims[1] * groups_;
+    p.window.kernel_h = w_dims.size() == 4 ? w_dims[2] : 1;
+    p.window.kernel_w = w_dims.back();
+    std::vector<float> packed(f32_conv_packed_weights_size(p));
+    f32_conv_pack_weights(p, w, packed.data());
+    return packed;
+  }
+
   WindowAttributes window_;
+  Shape packed_from_;
+  std::vector<float> packed_, scratch_;
   int64_t groups_ = 1;
   bool has_bias_ = false;
   F32Conv2dParams params_;
