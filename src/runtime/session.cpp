@@ -1,5 +1,7 @@
 #include "runtime/session.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -39,6 +41,15 @@ void prepare_graph(graph::Model& model, const SessionOptions& options) {
   if (options.fuse_activations) graph::fuse_activations(model.graph);
   graph::remove_dead_nodes(model.graph);
   model.graph.validate();
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) out += c;
+  }
+  return out + "\"";
 }
 
 class SessionImpl : public Session {
@@ -113,15 +124,29 @@ class SessionImpl : public Session {
       out.clear();
       for (int id : op.inputs) in.push_back(pointer(id));
       for (int id : op.outputs) out.push_back(id < 0 ? nullptr : arena + plan.values[static_cast<std::size_t>(id)].offset);
+      const auto start = profiling_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
       if (op.node == SIZE_MAX) {
         op.step->run(in, out);
       } else {
         with_node_context(model_.graph, op.node, [&] { op.step->run(in, out); });
       }
+      if (profiling_) {
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        const std::string key = op.node == SIZE_MAX ? "LayoutConversion " + op.step->kernel()
+                                                    : std::to_string(op.node);
+        ProfileEntry& e = profile_[key];
+        e.ms += ms;
+        if (e.op.empty()) {
+          e.op = op.node == SIZE_MAX ? "LayoutConversion" : model_.graph.nodes[op.node].op_type;
+          e.node = op.node == SIZE_MAX ? op.step->kernel() : model_.graph.nodes[op.node].name;
+          e.kernel = op.step->kernel();
+        }
+      }
       if (!tapped.empty())
         for (int id : op.outputs)
           if (id >= 0) report(id);
     }
+    if (profiling_) ++profiled_runs_;
     std::vector<OutputTensor> results;
     for (std::size_t i = 0; i < plan.outputs.size(); ++i) {
       const PlannedValue& v = plan.values[static_cast<std::size_t>(plan.outputs[i])];
@@ -141,6 +166,34 @@ class SessionImpl : public Session {
   }
 
   int64_t peak_activation_bytes() const override { return plan_ ? plan_->arena_bytes : 0; }
+
+  void enable_profiling(bool on) override {
+    profiling_ = on;
+    if (on) {
+      profile_.clear();
+      profiled_runs_ = 0;
+    }
+  }
+
+  std::string profile_json() const override {
+    std::vector<const std::pair<const std::string, ProfileEntry>*> entries;
+    double total = 0;
+    for (const auto& entry : profile_) {
+      entries.push_back(&entry);
+      total += entry.second.ms;
+    }
+    std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->second.ms > b->second.ms; });
+    std::ostringstream out;
+    out << "{\"runs\":" << profiled_runs_ << ",\"totalMs\":" << total << ",\"ops\":[";
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const ProfileEntry& e = entries[i]->second;
+      out << (i ? "," : "") << "{\"node\":" << json_string(e.node) << ",\"op\":" << json_string(e.op)
+          << ",\"kernel\":" << json_string(e.kernel) << ",\"ms\":" << e.ms
+          << ",\"share\":" << (total > 0 ? e.ms / total : 0) << "}";
+    }
+    out << "]}";
+    return out.str();
+  }
 
  private:
   void create_steps() {
@@ -250,6 +303,13 @@ class SessionImpl : public Session {
   std::vector<IOInfo> inputs_, outputs_;
   std::optional<Plan> plan_;
   std::vector<uint8_t> arena_;
+  struct ProfileEntry {
+    std::string node, op, kernel;
+    double ms = 0;
+  };
+  bool profiling_ = false;
+  int64_t profiled_runs_ = 0;
+  std::map<std::string, ProfileEntry> profile_;
 };
 
 }  // namespace

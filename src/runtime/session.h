@@ -83,6 +83,12 @@ class Session {
   // the declared ones (strings like "batch") before the first run.
   virtual std::string describe_json() const = 0;
 
+  // Per-op timing of later runs (off by default: it reads the clock twice per op).
+  virtual void enable_profiling(bool on) = 0;
+  // JSON: {"runs":N,"totalMs":T,"ops":[{"node","op","kernel","ms","share"}]} summed over the profiled runs, ops
+  // sorted by time (layout conversions appear as op "LayoutConversion"); reset by enable_profiling(true).
+  virtual std::string profile_json() const = 0;
+
   // Arena bytes of the current plan (0 before the first run).
   virtual int64_t peak_activation_bytes() const = 0;
 };

@@ -141,3 +141,17 @@ TEST_CASE("session: the arena reuses buffers along a chain") {
   CHECK(session->peak_activation_bytes() > 0);
   CHECK(session->peak_activation_bytes() <= 2 * (4000 + 128));
 }
+
+TEST_CASE("session: profiling sums per-op time over the profiled runs") {
+  auto session = create(chain_model({"Relu", "Sigmoid", "Relu"}, 64));
+  std::vector<float> x(64, 0.5f);
+  session->run({{"x", view_of(x, {1, 64})}});
+  CHECK(session->profile_json().find("\"runs\":0") != std::string::npos);
+  session->enable_profiling(true);
+  session->run({{"x", view_of(x, {1, 64})}});
+  session->run({{"x", view_of(x, {1, 64})}});
+  const std::string profile = session->profile_json();
+  CHECK(profile.find("\"runs\":2") != std::string::npos);
+  CHECK(profile.find("\"op\":\"Sigmoid\"") != std::string::npos);
+  CHECK(profile.find("\"node\":\"n2\"") != std::string::npos);
+}
