@@ -249,6 +249,16 @@ TEST_CASE("Softmax step: opset 13 axis, opset 11 flattens at axis") {
   const float e = std::exp(1.0f), s = 2.0f + 2.0f * e;
   CHECK(f[0] == doctest::Approx(1.0f / s));
   CHECK(f[2] == doctest::Approx(e / s));
+  OneNode last11("Softmax", {f32({2, 2, 2}, x)}, {attr_int("axis", -1)});
+  last11.opset = 11;
+  const std::vector<float> l = run_f32(last11, {2, 2, 2});  // axis -1 = rank - 1: pairs normalized
+  CHECK(l[0] == 0.5f);
+  CHECK(l[2] == 0.5f);
+  OneNode whole11("Softmax", {f32({2, 2, 2}, x)}, {attr_int("axis", 0)});
+  whole11.opset = 11;
+  CHECK(run_f32(whole11, {2, 2, 2})[2] == doctest::Approx(e / (4.0f + 4.0f * e)));
+  CHECK_THROWS_WITH_AS(OneNode("Softmax", {f32({2, 2, 2}, x)}, {attr_int("axis", 3)}).plan(),
+                       "Softmax: axis 3 is out of range for rank 3", Error);
 }
 
 TEST_CASE("Reshape / Flatten / Squeeze / Unsqueeze / Identity / Transpose / Concat on any element type") {

@@ -16,7 +16,8 @@ class PoolStep : public Step {
  public:
   PoolStep(const StepContext& ctx, PoolKind kind) : kind_(kind), name_(ctx.node.op_type) {
     if (kind == PoolKind::Max || kind == PoolKind::Average) {
-      window_ = read_window_attributes(ctx.node, name_.c_str(), kind == PoolKind::Max || ctx.opset >= 19);
+      // AveragePool has dilations only from opset 19, and avg_pool2d_f32 does not implement them.
+      window_ = read_window_attributes(ctx.node, name_.c_str(), kind == PoolKind::Max);
       check(!window_.kernel_shape.empty(), name_, ": attribute 'kernel_shape' is required");
       count_include_pad_ = ctx.node.attribute_int("count_include_pad", 0) != 0;
       check(ctx.node.attribute_int("storage_order", 0) == 0, name_, ": storage_order 1 is not supported");

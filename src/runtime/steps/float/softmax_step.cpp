@@ -23,7 +23,13 @@ class SoftmaxStep : public Step {
       outer_ = axis_len_ = inner_ = 1;
       return {logical(ElementType::Float32, x)};
     }
-    const int64_t axis = normalize_axis(axis_, flatten_ ? rank + 1 : rank, "Softmax: axis");
+    int64_t axis = 0;
+    if (flatten_) {  // opset < 13: axis in [-rank, rank]; the input is [prod(dims[:axis]), prod(dims[axis:])]
+      check(axis_ >= -rank && axis_ <= rank, "Softmax: axis ", axis_, " is out of range for rank ", rank);
+      axis = axis_ < 0 ? axis_ + rank : axis_;
+    } else {
+      axis = normalize_axis(axis_, rank, "Softmax: axis");
+    }
     outer_ = axis_len_ = inner_ = 1;
     for (int64_t d = 0; d < rank; ++d) {
       const int64_t v = x[static_cast<std::size_t>(d)];
