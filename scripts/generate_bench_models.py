@@ -9,6 +9,10 @@ regenerable, so they are never committed):
     pt_NAME.onnx   written by scripts/export_pytorch.py (library API: export(model, example, path))
     tx_NAME.onnx   written by torch.onnx.export(opset 13, input "input", output "output", dynamic batch)
     NAME.json      how the model was built: seeds, qconfig, export results (or the exporter's message on failure)
+    NAME_bench_input.npy / NAME_pytorch_output.npy
+                   bench/models.mjs's input (seeded_floats below: the LCG of tests/js/seeded.mjs, seed 1, uniform
+                   [-2, 2), float32 1x3x224x224) and the converted PyTorch module's output on it (qnnpack), the
+                   bit-exact target for qwasm on pt_NAME.onnx
 
 Recipe (the same for both models): torch.manual_seed(SEED); torchvision.models.quantization.NAME(weights=None,
 quantize=False) (torchvision's own init: kaiming-normal convs, BN weight 1 / bias 0); the BN running statistics are
@@ -57,6 +61,16 @@ CALIB_BATCHES = 4
 BN_BATCHES = 2
 SHAPE = (1, 3, 224, 224)
 MODELS = ("mobilenet_v2", "resnet18")
+
+
+def seeded_floats(count, seed=1, amplitude=2.0):
+    """tests/js/seeded.mjs's seededFloats: the same float32 values as the JS harness feeds."""
+    out = np.empty(count, np.float64)
+    st = seed & 0xFFFFFFFF
+    for i in range(count):
+        st = (st * 1664525 + 1013904223) & 0xFFFFFFFF
+        out[i] = (st / 2 ** 32 - 0.5) * 2 * amplitude
+    return out.astype(np.float32)
 
 
 def mobilenet_forward_impl(self, x):
@@ -163,6 +177,11 @@ def generate(name, out):
         print("  torch.onnx.export failed: %s: %s" % (type(e).__name__, e))
 
     info["reference_output_first5"] = [float(v) for v in reference.flatten()[:5]]
+    bench_input = torch.from_numpy(seeded_floats(int(np.prod(SHAPE))).reshape(SHAPE))
+    with torch.no_grad():
+        bench_output = model(bench_input)
+    np.save(os.path.join(out, "%s_bench_input.npy" % name), bench_input.numpy())
+    np.save(os.path.join(out, "%s_pytorch_output.npy" % name), bench_output.numpy())
     with open(os.path.join(out, "%s.json" % name), "w") as f:
         json.dump(info, f, indent=1)
     return info
