@@ -30,9 +30,57 @@ void f32_gemm_pack_a(std::size_t m, std::size_t k, const float* a, std::size_t l
   }
 }
 
+namespace {
+
+// Writes rows [0, rows) of a finished tile (acc[r][0..1] = columns 0-3, 4-7 of row r) through the epilogue.
+void store_tile(const v128_t (*acc)[2], std::size_t rows, std::size_t nc, float* c, std::size_t ldc,
+                const F32GemmEpilogue& ep) {
+  v128_t col0 = wasm_f32x4_splat(0.0f), col1 = col0;
+  if (ep.col_bias) {
+    float cb[kF32GemmNr] = {};
+    std::memcpy(cb, ep.col_bias, nc * sizeof(float));
+    col0 = wasm_v128_load(cb);
+    col1 = wasm_v128_load(cb + 4);
+  }
+  const v128_t lo = wasm_f32x4_splat(ep.min), hi = wasm_f32x4_splat(ep.max);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const v128_t rb = wasm_f32x4_splat(ep.row_bias ? ep.row_bias[r] : 0.0f);
+    float out[kF32GemmNr];
+    for (int h = 0; h < 2; ++h) {
+      // Same order as f32_epilogue: (acc + row_bias) + col_bias, then max with min, then min with max.
+      v128_t v = wasm_f32x4_add(wasm_f32x4_add(acc[r][h], rb), h ? col1 : col0);
+      v = wasm_f32x4_pmax(v, lo);  // pmax(v, lo) = v < lo ? lo : v (NaN stays NaN, as in f32_epilogue)
+      v = wasm_f32x4_pmin(v, hi);  // pmin(v, hi) = hi < v ? hi : v
+      wasm_v128_store(out + 4 * h, v);
+    }
+    float* dst = c + r * ldc;
+    if (nc == kF32GemmNr) {
+      std::memcpy(dst, out, sizeof(out));
+    } else {
+      std::memcpy(dst, out, nc * sizeof(float));
+    }
+  }
+}
+
+// One row (a GEMV-shaped product, e.g. a batch-1 Linear layer): a quarter of the 4-row kernel's multiplies.
+void f32_gemm_1x8(std::size_t nc, std::size_t k, const float* a, std::size_t a_k_stride, const float* packed_b,
+                  float* c, const F32GemmEpilogue& ep) {
+  v128_t acc[1][2] = {{wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f)}};
+  const float* pb = packed_b;
+  for (std::size_t kk = 0; kk < k; ++kk, pb += kF32GemmNr, a += a_k_stride) {
+    const v128_t v = wasm_v128_load32_splat(a);
+    acc[0][0] = wasm_f32x4_add(acc[0][0], wasm_f32x4_mul(v, wasm_v128_load(pb)));
+    acc[0][1] = wasm_f32x4_add(acc[0][1], wasm_f32x4_mul(v, wasm_v128_load(pb + 4)));
+  }
+  store_tile(acc, 1, nc, c, 0, ep);
+}
+
+}  // namespace
+
 void f32_gemm_4x8(std::size_t mr, std::size_t nc, std::size_t k, const float* a, std::size_t a_row_stride,
                   std::size_t a_k_stride, const float* packed_b, float* c, std::size_t ldc,
                   const F32GemmEpilogue& ep) {
+  if (mr == 1) return f32_gemm_1x8(nc, k, a, a_k_stride, packed_b, c, ep);
   // Rows past mr read row 0 again (computed, never stored) so the loop has no branches.
   const float* a0 = a;
   const float* a1 = mr > 1 ? a + a_row_stride : a;
@@ -57,32 +105,8 @@ void f32_gemm_4x8(std::size_t mr, std::size_t nc, std::size_t k, const float* a,
     c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(v3, b0));
     c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(v3, b1));
   }
-  v128_t col0 = wasm_f32x4_splat(0.0f), col1 = col0;
-  if (ep.col_bias) {
-    float cb[kF32GemmNr] = {};
-    std::memcpy(cb, ep.col_bias, nc * sizeof(float));
-    col0 = wasm_v128_load(cb);
-    col1 = wasm_v128_load(cb + 4);
-  }
-  const v128_t lo = wasm_f32x4_splat(ep.min), hi = wasm_f32x4_splat(ep.max);
   const v128_t acc[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-  for (std::size_t r = 0; r < mr; ++r) {
-    const v128_t rb = wasm_f32x4_splat(ep.row_bias ? ep.row_bias[r] : 0.0f);
-    float out[kF32GemmNr];
-    for (int h = 0; h < 2; ++h) {
-      // Same order as f32_epilogue: (acc + row_bias) + col_bias, then max with min, then min with max.
-      v128_t v = wasm_f32x4_add(wasm_f32x4_add(acc[r][h], rb), h ? col1 : col0);
-      v = wasm_f32x4_pmax(v, lo);  // pmax(v, lo) = v < lo ? lo : v (NaN stays NaN, as in f32_epilogue)
-      v = wasm_f32x4_pmin(v, hi);  // pmin(v, hi) = hi < v ? hi : v
-      wasm_v128_store(out + 4 * h, v);
-    }
-    float* dst = c + r * ldc;
-    if (nc == kF32GemmNr) {
-      std::memcpy(dst, out, sizeof(out));
-    } else {
-      std::memcpy(dst, out, nc * sizeof(float));
-    }
-  }
+  store_tile(acc, mr, nc, c, ldc, ep);
 }
 
 void f32_gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda, const float* packed_b,

@@ -37,7 +37,7 @@ void f32_gemm_pack_b(std::size_t k, std::size_t n, const float* b, std::ptrdiff_
 // Rows [0, mr) (mr <= 4) x columns [0, nc) (nc <= 8) of C from one packed 8-column block of B and A's element
 // (r, kk) at a[r * a_row_stride + kk * a_k_stride]: a row-major A has strides (lda, 1); a tile of
 // f32_gemm_pack_a has (1, 4), so the 4 values of one k step are adjacent. The epilogue's pointers are already
-// offset to this tile (row_bias[0] is row 0 of the tile).
+// offset to this tile (row_bias[0] is row 0 of the tile). mr = 1 runs a one-row variant (GEMV shapes).
 void f32_gemm_4x8(std::size_t mr, std::size_t nc, std::size_t k, const float* a, std::size_t a_row_stride,
                   std::size_t a_k_stride, const float* packed_b, float* c, std::size_t ldc,
                   const F32GemmEpilogue& epilogue);
