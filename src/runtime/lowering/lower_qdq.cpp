@@ -86,23 +86,25 @@ class Lowering {
   // torch.onnx.export puts Cast(to=UINT8) after every QuantizeLinear: an identity on uint8 codes.
   void remove_uint8_casts() {
     std::map<std::string, std::string> rename;
-    std::vector<Node> nodes;
-    std::set<std::string> outputs(graph_.outputs.begin(), graph_.outputs.end());
-    for (Node& node : graph_.nodes) {
-      if (node.domain.empty() && node.op_type == "Cast" && node.attribute_int("to", 0) == 2 &&
-          node.inputs.size() == 1 && node.outputs.size() == 1 && !outputs.count(node.outputs[0])) {
-        const std::ptrdiff_t p = graph_.producer(node.inputs[0]);
-        if (p >= 0) {
-          const Node& q = graph_.nodes[static_cast<std::size_t>(p)];
-          const auto params = qdq_params(q);
-          if (q.domain.empty() && q.op_type == "QuantizeLinear" && params && params->type == ElementType::UInt8) {
-            rename[node.outputs[0]] = node.inputs[0];
-            continue;
-          }
-        }
+    std::set<std::size_t> casts;
+    const std::set<std::string> outputs(graph_.outputs.begin(), graph_.outputs.end());
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i) {
+      const Node& node = graph_.nodes[i];
+      if (!node.domain.empty() || node.op_type != "Cast" || node.attribute_int("to", 0) != 2 ||
+          node.inputs.size() != 1 || node.outputs.size() != 1 || outputs.count(node.outputs[0]))
+        continue;
+      const std::ptrdiff_t p = graph_.producer(node.inputs[0]);
+      if (p < 0) continue;
+      const Node& q = graph_.nodes[static_cast<std::size_t>(p)];
+      const auto params = qdq_params(q);
+      if (q.domain.empty() && q.op_type == "QuantizeLinear" && params && params->type == ElementType::UInt8) {
+        rename[node.outputs[0]] = node.inputs[0];
+        casts.insert(i);
       }
-      nodes.push_back(std::move(node));
     }
+    std::vector<Node> nodes;
+    for (std::size_t i = 0; i < graph_.nodes.size(); ++i)
+      if (!casts.count(i)) nodes.push_back(std::move(graph_.nodes[i]));
     for (Node& node : nodes)
       for (std::string& input : node.inputs)
         if (const auto it = rename.find(input); it != rename.end()) input = it->second;
