@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 const COMMANDS = {
   info: () => import('./cli/info.mjs'),
   run: () => import('./cli/run.mjs'),
+  calibrate: () => import('./cli/calibrate.mjs'),
   quantize: () => import('./cli/quantize.mjs'),
   observe: () => import('./cli/observe.mjs'),
   features: () => import('./cli/features.mjs'),

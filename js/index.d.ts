@@ -229,8 +229,82 @@ export class InferenceSession {
    *  naming the input at fault (missing, unknown, wrong type or dims, not a Tensor). */
   run(feeds: SessionFeeds, fetches?: readonly string[]): Promise<SessionResults>;
   describe(): SessionDescription;
+  /** Per-op timing of the runs that follow (enableProfiling(true) resets the sums). */
+  enableProfiling(on?: boolean): void;
+  profile(): SessionProfile;
+  /** The QDQ ONNX model of a session made by Calibrator.convert(); rejects for other sessions. */
+  toONNX(): Promise<Uint8Array>;
   /** Frees the wasm-side session now (idempotent); using the session afterwards throws. */
   dispose(): void;
   /** onnxruntime-web's name for dispose(). */
   release(): Promise<void>;
+}
+
+export interface SessionProfile {
+  runs: number;
+  totalMs: number;
+  ops: { node: string; op: string; kernel: string; ms: number; share: number }[];
+}
+
+/** PyTorch's qconfig vocabulary; defaults = get_default_qconfig('qnnpack'). */
+export interface QConfig {
+  activation?: 'histogram' | 'minmax' | 'moving_average';
+  weight?: 'minmax' | 'per_channel_minmax';
+  reduceRange?: boolean;
+  quantMin?: number;
+  quantMax?: number;
+  averagingConstant?: number;
+  bins?: number;
+  eps?: number;
+  qscheme?: QScheme;
+  weightQscheme?: QScheme;
+  weightReduceRange?: boolean;
+  /** Fixed qparams for the model input instead of an observer (e.g. images: 1/255 and 0). */
+  inputScale?: number;
+  inputZeroPoint?: number;
+  /** Node names kept in float (quantize / dequantize inserted around them). */
+  skip?: string[];
+}
+
+export interface CalibrationTensorReport {
+  name: string;
+  op: string;
+  quantization: 'observed' | 'inherited' | 'fixed' | 'derived';
+  source?: string;
+  observer?: string;
+  min?: number;
+  max?: number;
+  histogram?: number[];
+  scale: number;
+  zero_point: number;
+  quant_min: number;
+  quant_max: number;
+  dtype: 'quint8';
+  /** dB, int8 model vs float model on the kept calibration batches. */
+  sqnr?: number;
+}
+
+export interface CalibrationReport {
+  batches: number;
+  keptBatches: number;
+  tensors: CalibrationTensorReport[];
+  weights: { name: string; dtype: string; qscheme: string; scale: number[]; zero_point: number[]; axis: number | null }[];
+  outputs: { name: string; sqnr?: number }[];
+}
+
+export class Calibrator extends EventTarget {
+  private constructor();
+  static create(source: Uint8Array | ArrayBuffer | ArrayBufferView | URL | string, qconfig?: QConfig,
+                options?: SessionOptions): Promise<Calibrator>;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  readonly batchesObserved: number;
+  readonly disposed: boolean;
+  /** One calibration batch; dispatches 'progress' (CustomEvent, detail { batches }). Resolves to the batch count. */
+  observe(feeds: SessionFeeds): Promise<number>;
+  convert(): Promise<InferenceSession>;
+  report(): CalibrationReport;
+  dispose(): void;
 }

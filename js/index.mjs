@@ -7,6 +7,7 @@ import { asFloatTensor, QuantizedTensor, Tensor } from './tensor.mjs';
 export { QwasmError, Tensor, QuantizedTensor };
 export { Observer } from './observer.mjs';
 export { InferenceSession } from './session.mjs';
+export { Calibrator } from './calibrator.mjs';
 
 // Loads the wasm module once. options: { threads: 'auto' | false | number, distUrl }.
 export async function init(options = {}) {

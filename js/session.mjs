@@ -59,8 +59,7 @@ function normalizeOptions(options) {
   return out;
 }
 
-async function readSource(source) {
-  const where = 'InferenceSession.create';
+export async function readSource(source, where = 'InferenceSession.create') {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer)) {
     return new Uint8Array(source);
@@ -97,7 +96,58 @@ function metadata(info) {
     shape: info.shape === null ? null : Object.freeze(info.shape.slice()) });
 }
 
+export function checkFeeds(where, infos, feeds) {
+  if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || feeds instanceof Tensor) {
+    throw new QwasmError(`${where}: feeds must be an object { inputName: Tensor }`);
+  }
+  const names = infos.map((m) => m.name);
+  for (const key of Object.keys(feeds)) {
+    if (!names.includes(key)) {
+      throw new QwasmError(`${where}: unknown input '${key}' (the model's inputs: ${names.join(', ')})`);
+    }
+  }
+  const symbols = new Map();  // symbolic dim -> [value, input name]
+  const list = [];
+  for (const info of infos) {
+    const t = feeds[info.name];
+    if (t === undefined) throw new QwasmError(`${where}: missing input '${info.name}' (the model's inputs: ${names.join(', ')})`);
+    if (!(t instanceof Tensor)) {
+      throw new QwasmError(`${where}: input '${info.name}' must be a qwasm.Tensor, got ${t === null ? 'null' : t?.constructor?.name ?? typeof t}`);
+    }
+    if (info.type !== 'undefined' && t.type !== info.type) {
+      throw new QwasmError(`${where}: input '${info.name}' must be ${info.type}, got a tensor of type ${t.type}`);
+    }
+    const Ctor = ARRAY_OF[t.type];
+    const count = t.dims.reduce((a, b) => a * b, 1);
+    if (!(t.data instanceof Ctor) || t.data.length !== count) {
+      throw new QwasmError(`${where}: input '${info.name}': data (${t.data?.constructor?.name} of ${t.data?.length}) does not match type ${t.type} and dims [${t.dims}]`);
+    }
+    if (info.shape !== null) {
+      const declared = `[${info.shape.map((d) => d ?? '?').join(', ')}]`;
+      if (t.dims.length !== info.shape.length) {
+        throw new QwasmError(`${where}: input '${info.name}' must have rank ${info.shape.length} ${declared}, got dims [${t.dims.join(', ')}]`);
+      }
+      info.shape.forEach((d, i) => {
+        if (typeof d === 'number' && t.dims[i] !== d) {
+          throw new QwasmError(`${where}: input '${info.name}' dim ${i} must be ${d} ${declared}, got dims [${t.dims.join(', ')}]`);
+        }
+        if (typeof d === 'string') {
+          const seen = symbols.get(d);
+          if (seen && seen[0] !== t.dims[i]) {
+            throw new QwasmError(`${where}: input '${info.name}' dim ${i} ('${d}') is ${t.dims[i]}, but '${d}' is ${seen[0]} in input '${seen[1]}'`);
+          }
+          symbols.set(d, [t.dims[i], info.name]);
+        }
+      });
+    }
+    list.push({ name: info.name, type: t.type, dims: t.dims, data: t.data });
+  }
+  return list;
+}
+
 const CREATE = Symbol('InferenceSession.create');
+// Calibrator.convert() attaches the QDQ model bytes the session was made from (for toONNX()).
+export const ONNX_BYTES = Symbol('InferenceSession.onnxBytes');
 
 export class InferenceSession {
   #handle;
@@ -153,11 +203,30 @@ export class InferenceSession {
     return JSON.parse(callMethod(this.#live('describe'), 'describeJson'));
   }
 
+  // Per-op timing of the runs that follow (`enableProfiling(true)` resets it); profile() returns
+  // { runs, totalMs, ops: [{ node, op, kernel, ms, share }] } sorted by time.
+  enableProfiling(on = true) {
+    callMethod(this.#live('enableProfiling'), 'enableProfiling', Boolean(on));
+  }
+
+  profile() {
+    return JSON.parse(callMethod(this.#live('profile'), 'profileJson'));
+  }
+
+  // The QDQ ONNX model of a session made by Calibrator.convert() (a fresh copy each call).
+  async toONNX() {
+    this.#live('toONNX');
+    if (!this[ONNX_BYTES]) {
+      throw new QwasmError('InferenceSession.toONNX: only sessions made by Calibrator.convert() carry a model to export');
+    }
+    return this[ONNX_BYTES].slice();
+  }
+
   // feeds: { inputName: Tensor } with every model input. fetches (optional, as in ORT): output names to return.
   // Resolves to { outputName: Tensor }.
   async run(feeds, fetches) {
     const handle = this.#live('run');
-    const list = this.#checkFeeds(feeds);
+    const list = checkFeeds('InferenceSession.run', this.#inputs, feeds);
     const wanted = this.#checkFetches(fetches);
     let results;
     try {
@@ -174,56 +243,6 @@ export class InferenceSession {
       out[r.name] = new Tensor(r.type, new Ctor(r.bytes.buffer, 0, r.bytes.byteLength / Ctor.BYTES_PER_ELEMENT), r.dims);
     }
     return out;
-  }
-
-  #checkFeeds(feeds) {
-    const where = 'InferenceSession.run';
-    if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || feeds instanceof Tensor) {
-      throw new QwasmError(`${where}: feeds must be an object { inputName: Tensor }`);
-    }
-    const names = this.inputNames;
-    for (const key of Object.keys(feeds)) {
-      if (!names.includes(key)) {
-        throw new QwasmError(`${where}: unknown input '${key}' (the model's inputs: ${names.join(', ')})`);
-      }
-    }
-    const symbols = new Map();  // symbolic dim -> [value, input name]
-    const list = [];
-    for (const info of this.#inputs) {
-      const t = feeds[info.name];
-      if (t === undefined) throw new QwasmError(`${where}: missing input '${info.name}' (the model's inputs: ${names.join(', ')})`);
-      if (!(t instanceof Tensor)) {
-        throw new QwasmError(`${where}: input '${info.name}' must be a qwasm.Tensor, got ${t === null ? 'null' : t?.constructor?.name ?? typeof t}`);
-      }
-      if (info.type !== 'undefined' && t.type !== info.type) {
-        throw new QwasmError(`${where}: input '${info.name}' must be ${info.type}, got a tensor of type ${t.type}`);
-      }
-      const Ctor = ARRAY_OF[t.type];
-      const count = t.dims.reduce((a, b) => a * b, 1);
-      if (!(t.data instanceof Ctor) || t.data.length !== count) {
-        throw new QwasmError(`${where}: input '${info.name}': data (${t.data?.constructor?.name} of ${t.data?.length}) does not match type ${t.type} and dims [${t.dims}]`);
-      }
-      if (info.shape !== null) {
-        const declared = `[${info.shape.map((d) => d ?? '?').join(', ')}]`;
-        if (t.dims.length !== info.shape.length) {
-          throw new QwasmError(`${where}: input '${info.name}' must have rank ${info.shape.length} ${declared}, got dims [${t.dims.join(', ')}]`);
-        }
-        info.shape.forEach((d, i) => {
-          if (typeof d === 'number' && t.dims[i] !== d) {
-            throw new QwasmError(`${where}: input '${info.name}' dim ${i} must be ${d} ${declared}, got dims [${t.dims.join(', ')}]`);
-          }
-          if (typeof d === 'string') {
-            const seen = symbols.get(d);
-            if (seen && seen[0] !== t.dims[i]) {
-              throw new QwasmError(`${where}: input '${info.name}' dim ${i} ('${d}') is ${t.dims[i]}, but '${d}' is ${seen[0]} in input '${seen[1]}'`);
-            }
-            symbols.set(d, [t.dims[i], info.name]);
-          }
-        });
-      }
-      list.push({ name: info.name, type: t.type, dims: t.dims, data: t.data });
-    }
-    return list;
   }
 
   #checkFetches(fetches) {

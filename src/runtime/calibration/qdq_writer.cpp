@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/quantize.h"
+#include "graph/passes/remove_dead_nodes.h"
 #include "kernels/reference/conv_quantization.h"
 
 namespace qwasm::runtime {
@@ -64,6 +65,7 @@ class Writer {
     int64_t opset = std::max<int64_t>(src_.opset_version(""), 13);
     if (uses_hardswish_) opset = std::max<int64_t>(opset, 14);
     out_.opset_imports = {{"", opset}};
+    graph::remove_dead_nodes(out_.graph);  // drops the float weights the int8 ones replaced
     return std::move(out_);
   }
 
