@@ -1,5 +1,7 @@
 #include "runtime/describe.h"
 
+#include "runtime/json_text.h"
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -7,41 +9,12 @@
 namespace qwasm::runtime {
 namespace {
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-      out += buffer;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
-// Shortest text that reads back as the same float32.
-std::string number(float v) {
-  if (!std::isfinite(v)) return "null";
-  char buffer[32];
-  for (int precision = 6; precision <= 9; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, static_cast<double>(v));
-    if (std::strtof(buffer, nullptr) == v) break;
-  }
-  return buffer;
-}
-
 std::string declared_shape_json(const graph::DeclaredShape& shape) {
   if (!shape.rank_known) return "null";
   std::string out = "[";
   for (std::size_t i = 0; i < shape.dims.size(); ++i) {
     const graph::Dim& d = shape.dims[i];
-    out += (i ? "," : "") + (d.is_static() ? std::to_string(d.value) : d.param.empty() ? "null" : quoted(d.param));
+    out += (i ? "," : "") + (d.is_static() ? std::to_string(d.value) : d.param.empty() ? "null" : json_quote(d.param));
   }
   return out + "]";
 }
@@ -55,15 +28,15 @@ std::string shape_json(const Shape& shape) {
 std::string io_json(const std::vector<IOInfo>& list) {
   std::string out = "[";
   for (std::size_t i = 0; i < list.size(); ++i)
-    out += std::string(i ? "," : "") + "{\"name\":" + quoted(list[i].name) + ",\"type\":" +
-           quoted(graph::element_type_name(list[i].type)) + ",\"shape\":" + declared_shape_json(list[i].shape) + "}";
+    out += std::string(i ? "," : "") + "{\"name\":" + json_quote(list[i].name) + ",\"type\":" +
+           json_quote(graph::element_type_name(list[i].type)) + ",\"shape\":" + declared_shape_json(list[i].shape) + "}";
   return out + "]";
 }
 
 std::string qparams_json(const std::string& tensor, const char* dtype, const std::vector<float>& scales,
                          const std::vector<int64_t>& zero_points, int64_t axis, int64_t quant_min, int64_t quant_max) {
-  std::string out = "{\"tensor\":" + quoted(tensor) + ",\"dtype\":" + quoted(dtype) + ",\"scale\":[";
-  for (std::size_t i = 0; i < scales.size(); ++i) out += (i ? "," : "") + number(scales[i]);
+  std::string out = "{\"tensor\":" + json_quote(tensor) + ",\"dtype\":" + json_quote(dtype) + ",\"scale\":[";
+  for (std::size_t i = 0; i < scales.size(); ++i) out += (i ? "," : "") + json_float(scales[i]);
   out += "],\"zero_point\":[";
   for (std::size_t i = 0; i < zero_points.size(); ++i) out += (i ? "," : "") + std::to_string(zero_points[i]);
   out += "],\"axis\":" + (scales.size() > 1 ? std::to_string(axis) : std::string("null"));
@@ -134,10 +107,10 @@ std::string describe_session_json(const graph::Graph& graph, const std::vector<I
   out << "{\"inputs\":" << io_json(inputs) << ",\"outputs\":" << io_json(outputs) << ",\"nodes\":[";
   for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
     const graph::Node& node = graph.nodes[i];
-    out << (i ? "," : "") << "{\"name\":" << quoted(node.name) << ",\"op\":" << quoted(node.op_type)
-        << ",\"domain\":" << quoted(node.domain) << ",\"kernel\":" << quoted(steps[i] ? steps[i]->kernel() : "");
+    out << (i ? "," : "") << "{\"name\":" << json_quote(node.name) << ",\"op\":" << json_quote(node.op_type)
+        << ",\"domain\":" << json_quote(node.domain) << ",\"kernel\":" << json_quote(steps[i] ? steps[i]->kernel() : "");
     if (node.domain == "qwasm" && node.find_attribute("function"))
-      out << ",\"function\":" << quoted(node.attribute_string("function", ""));
+      out << ",\"function\":" << json_quote(node.attribute_string("function", ""));
     if (node.find_attribute("y_min"))
       out << ",\"output_min\":" << node.attribute_int("y_min", 0) << ",\"output_max\":" << node.attribute_int("y_max", 255);
     const std::vector<int>* values = plan && i < plan->node_values.size() && !plan->node_values[i].empty()
@@ -146,14 +119,14 @@ std::string describe_session_json(const graph::Graph& graph, const std::vector<I
     const auto tensors = [&](const std::vector<std::string>& names, std::size_t first) {
       out << "[";
       for (std::size_t k = 0; k < names.size(); ++k) {
-        out << (k ? "," : "") << "{\"name\":" << quoted(names[k]);
+        out << (k ? "," : "") << "{\"name\":" << json_quote(names[k]);
         const int id = values && first + k < values->size() ? (*values)[first + k] : -1;
         if (id >= 0) {
           const ValueInfo& v = plan->values[static_cast<std::size_t>(id)].info;
-          out << ",\"type\":" << quoted(graph::element_type_name(v.type)) << ",\"shape\":" << shape_json(v.shape)
-              << ",\"layout\":" << quoted(layout_name(v.layout));
+          out << ",\"type\":" << json_quote(graph::element_type_name(v.type)) << ",\"shape\":" << shape_json(v.shape)
+              << ",\"layout\":" << json_quote(layout_name(v.layout));
         } else if (const graph::Tensor* t = names[k].empty() ? nullptr : graph.find_tensor(names[k])) {
-          out << ",\"type\":" << quoted(graph::element_type_name(t->type))
+          out << ",\"type\":" << json_quote(graph::element_type_name(t->type))
               << ",\"shape\":" << declared_shape_json(t->shape);
         }
         out << "}";

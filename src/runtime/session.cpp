@@ -15,6 +15,7 @@
 #include "graph/passes/remove_dead_nodes.h"
 #include "runtime/describe.h"
 #include "runtime/fold_constants.h"
+#include "runtime/json_text.h"
 #include "runtime/lowering/expand_qoperator.h"
 #include "runtime/lowering/lower_qdq.h"
 #include "runtime/plan.h"
@@ -41,15 +42,6 @@ void prepare_graph(graph::Model& model, const SessionOptions& options) {
   if (options.fuse_activations) graph::fuse_activations(model.graph);
   graph::remove_dead_nodes(model.graph);
   model.graph.validate();
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) out += c;
-  }
-  return out + "\"";
 }
 
 class SessionImpl : public Session {
@@ -187,8 +179,8 @@ class SessionImpl : public Session {
     out << "{\"runs\":" << profiled_runs_ << ",\"totalMs\":" << total << ",\"ops\":[";
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const ProfileEntry& e = entries[i]->second;
-      out << (i ? "," : "") << "{\"node\":" << json_string(e.node) << ",\"op\":" << json_string(e.op)
-          << ",\"kernel\":" << json_string(e.kernel) << ",\"ms\":" << e.ms
+      out << (i ? "," : "") << "{\"node\":" << json_quote(e.node) << ",\"op\":" << json_quote(e.op)
+          << ",\"kernel\":" << json_quote(e.kernel) << ",\"ms\":" << e.ms
           << ",\"share\":" << (total > 0 ? e.ms / total : 0) << "}";
     }
     out << "]}";

@@ -16,6 +16,7 @@
 #include "runtime/calibration/qdq_writer.h"
 #include "runtime/calibration/quantization_plan.h"
 #include "runtime/fold_constants.h"
+#include "runtime/json_text.h"
 
 namespace qwasm::runtime {
 namespace {
@@ -30,24 +31,6 @@ std::string number(double v) {
     if (std::strtod(buffer, nullptr) == v) break;
   }
   return buffer;
-}
-std::string f32(float v) {
-  if (!std::isfinite(v)) return "null";
-  char buffer[32];
-  for (int precision = 6; precision <= 9; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", precision, static_cast<double>(v));
-    if (std::strtof(buffer, nullptr) == v) break;
-  }
-  return buffer;
-}
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    out += c;
-  }
-  return out + "\"";
 }
 template <class T, class F>
 std::string list(const std::vector<T>& values, F&& format) {
@@ -151,17 +134,17 @@ class CalibratorImpl : public Calibrator {
     for (const std::string& t : tensor_order()) {
       const QuantizedTensorPlan& p = plan_.tensors.at(t);
       const QParams& q = qparams_.at(t);
-      out << (first ? "" : ",") << "{\"name\":" << quoted(t) << ",\"op\":" << quoted(p.op)
-          << ",\"quantization\":" << quoted(tensor_quantization_name(p.how));
+      out << (first ? "" : ",") << "{\"name\":" << json_quote(t) << ",\"op\":" << json_quote(p.op)
+          << ",\"quantization\":" << json_quote(tensor_quantization_name(p.how));
       first = false;
-      if (!p.source.empty()) out << ",\"source\":" << quoted(p.source);
+      if (!p.source.empty()) out << ",\"source\":" << json_quote(p.source);
       if (const auto it = observers_.find(t); it != observers_.end()) {
         const ObserverStats stats = it->second->stats();
-        out << ",\"observer\":" << quoted(it->second->torch_name());
-        if (!stats.min_val.empty()) out << ",\"min\":" << f32(stats.min_val[0]) << ",\"max\":" << f32(stats.max_val[0]);
-        if (!stats.histogram.empty()) out << ",\"histogram\":" << list(stats.histogram, f32);
+        out << ",\"observer\":" << json_quote(it->second->torch_name());
+        if (!stats.min_val.empty()) out << ",\"min\":" << json_float(stats.min_val[0]) << ",\"max\":" << json_float(stats.max_val[0]);
+        if (!stats.histogram.empty()) out << ",\"histogram\":" << list(stats.histogram, json_float);
       }
-      out << ",\"scale\":" << f32(q.scales[0]) << ",\"zero_point\":" << q.zero_points[0]
+      out << ",\"scale\":" << json_float(q.scales[0]) << ",\"zero_point\":" << q.zero_points[0]
           << ",\"quant_min\":" << q.quant_min << ",\"quant_max\":" << q.quant_max << ",\"dtype\":\"quint8\"";
       if (const auto it = sums.find(t); it != sums.end()) out << ",\"sqnr\":" << number(it->second.sqnr_db());
       out << "}";
@@ -169,8 +152,8 @@ class CalibratorImpl : public Calibrator {
     out << "],\"weights\":[";
     first = true;
     for (const auto& [name, q] : weight_qparams_) {
-      out << (first ? "" : ",") << "{\"name\":" << quoted(name) << ",\"dtype\":" << quoted(dtype_name(q.dtype))
-          << ",\"qscheme\":" << quoted(qscheme_name(q.qscheme)) << ",\"scale\":" << list(q.scales, f32)
+      out << (first ? "" : ",") << "{\"name\":" << json_quote(name) << ",\"dtype\":" << json_quote(dtype_name(q.dtype))
+          << ",\"qscheme\":" << json_quote(qscheme_name(q.qscheme)) << ",\"scale\":" << list(q.scales, json_float)
           << ",\"zero_point\":" << list(q.zero_points, [](int32_t z) { return std::to_string(z); })
           << ",\"axis\":" << (q.scales.size() > 1 ? std::to_string(q.axis) : "null") << "}";
       first = false;
@@ -178,7 +161,7 @@ class CalibratorImpl : public Calibrator {
     out << "],\"outputs\":[";
     first = true;
     for (const IOInfo& o : outputs()) {
-      out << (first ? "" : ",") << "{\"name\":" << quoted(o.name);
+      out << (first ? "" : ",") << "{\"name\":" << json_quote(o.name);
       if (const auto it = output_sums.find(o.name); it != output_sums.end())
         out << ",\"sqnr\":" << number(it->second.sqnr_db());
       out << "}";
