@@ -9,6 +9,7 @@ const COMMANDS = {
   quantize: () => import('./cli/quantize.mjs'),
   observe: () => import('./cli/observe.mjs'),
   features: () => import('./cli/features.mjs'),
+  serve: () => import('./cli/serve.mjs'),
 };
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

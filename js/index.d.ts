@@ -308,3 +308,77 @@ export class Calibrator extends EventTarget {
   report(): CalibrationReport;
   dispose(): void;
 }
+
+/** Why a pool request failed (`PoolError.code`); see docs/SERVER.md. */
+export type PoolErrorCode = 'BAD_INPUT' | 'QUEUE_FULL' | 'TIMEOUT' | 'WORKER_CRASHED' | 'RUN_FAILED' | 'POOL_CLOSED' |
+  'NO_WORKERS' | 'WORKER_INIT_FAILED';
+
+/** The QwasmError a pool rejects with: `code` says which failure it is. */
+export interface PoolError extends QwasmError {
+  code: PoolErrorCode;
+}
+
+export interface PoolOptions {
+  /** Worker threads, each with its own session (default: available cores / threadsPerWorker, at least 1). */
+  workers?: number;
+  /** Threads of each worker's module: 1 (default) loads the single-threaded module, more the pthreads module. */
+  threadsPerWorker?: number;
+  /** Requests that may wait for a free worker; past that run() rejects with QUEUE_FULL (default 64 x workers). */
+  maxQueue?: number;
+  /** A request not answered within this many ms rejects with TIMEOUT, and a worker still busy with it that long
+   *  after receiving it is terminated and replaced (default 30000; 0: no timeout). */
+  timeoutMs?: number;
+  /** Options for each worker's InferenceSession.create(). */
+  sessionOptions?: SessionOptions;
+  /** Where dist/ is (default: next to js/). */
+  distUrl?: string | URL;
+}
+
+export interface PoolRunOptions {
+  /** Output names to return (default: all). */
+  fetches?: readonly string[];
+  /** Hand the inputs' buffers to the worker instead of copying them; they are detached once the request is sent. */
+  transfer?: boolean;
+  /** This request's timeout instead of the pool's timeoutMs (0: none). */
+  timeoutMs?: number;
+}
+
+export interface PoolStats {
+  /** Workers ready (idle + busy). */
+  workers: number;
+  idle: number;
+  busy: number;
+  /** Workers loading the model (replacements). */
+  starting: number;
+  /** Requests waiting for a worker. */
+  queued: number;
+  completed: number;
+  failed: number;
+  badInput: number;
+  queueFull: number;
+  timedOut: number;
+  crashed: number;
+  restarted: number;
+  stuckTerminated: number;
+}
+
+/** A pool of worker_threads, each holding a session of the same model (Node only). */
+export interface Pool {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  /** qwasm.features() as seen by the workers. */
+  readonly features: Features | null;
+  readonly options: Required<Pick<PoolOptions, 'workers' | 'threadsPerWorker' | 'maxQueue' | 'timeoutMs'>>;
+  readonly closed: boolean;
+  /** Runs the model on a free worker; rejects with a PoolError (code BAD_INPUT, QUEUE_FULL, TIMEOUT, ...). */
+  run(feeds: SessionFeeds, options?: PoolRunOptions): Promise<SessionResults>;
+  stats(): PoolStats;
+  /** Rejects new requests, answers the queued and running ones, ends every worker. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts a pool of workers that each load the model; resolves once all are ready (Node only). */
+export function createPool(modelSource: Uint8Array | ArrayBuffer | ArrayBufferView | URL | string,
+                           options?: PoolOptions): Promise<Pool>;

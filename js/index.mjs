@@ -8,6 +8,8 @@ export { QwasmError, Tensor, QuantizedTensor };
 export { Observer } from './observer.mjs';
 export { InferenceSession } from './session.mjs';
 export { Calibrator } from './calibrator.mjs';
+// Node only: a worker_threads pool of sessions (docs/SERVER.md).
+export { createPool } from './pool.mjs';
 
 // Loads the wasm module once. options: { threads: 'auto' | false | number, distUrl }.
 export async function init(options = {}) {
