@@ -19,6 +19,7 @@ const TYPES = {
   '.json': 'application/json',
   '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream',
+  '.npy': 'application/octet-stream',
   '.bin': 'application/octet-stream',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
@@ -60,8 +61,12 @@ export function startServer({ port = 0, isolation = true } = {}) {
       res.writeHead(500, headers).end(String(e.message));
     }
   });
-  return new Promise((resolve) => {
-    server.listen(port, '127.0.0.1', () => resolve({ server, port: server.address().port }));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve({ server, port: server.address().port });
+    });
   });
 }
 
@@ -69,6 +74,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const portIndex = args.indexOf('--port');
   const port = portIndex >= 0 ? Number(args[portIndex + 1]) : 8080;
-  const { port: actual } = await startServer({ port, isolation: !args.includes('--no-isolation') });
-  console.log(`qwasm demo: http://127.0.0.1:${actual}/  (Ctrl-C to stop)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`serve: --port must be a port number (0-65535), got '${args[portIndex + 1] ?? ''}'`);
+    process.exit(2);
+  }
+  try {
+    const { port: actual } = await startServer({ port, isolation: !args.includes('--no-isolation') });
+    console.log(`qwasm demo: http://127.0.0.1:${actual}/  (Ctrl-C to stop)`);
+  } catch (e) {
+    console.error(e.code === 'EADDRINUSE' ? `serve: port ${port} is in use; try npm run demo -- --port ${port + 1}`
+      : `serve: ${e.message}`);
+    process.exit(1);
+  }
 }

@@ -1,78 +1,133 @@
 #!/usr/bin/env node
-// `npm start`: set up if needed, build (incremental), then run the main job.
-// Until the model runtime lands, the main job is an end-to-end quantization run through the wasm module:
-// a seeded 1M-element activation-like tensor is quantized with qparams from its min/max (PyTorch's
-// MinMaxObserver arithmetic), dequantized, and compared with the float original (SQNR), with the
-// single-threaded and the threaded module, which must agree bit for bit.
+// `npm start`: set up if needed, build (incremental), then the main job on the default model, in Node:
+// calibrate models/fashion_mnist_float.onnx on the shipped calibration batches with PyTorch's default qnnpack
+// qconfig, convert to int8, evaluate float and int8 on the shipped 2,000-image test subset, print a table and
+// write the int8 model (QDQ ONNX).
+// Options (after `npm start --`): --no-threads (single-threaded module), --out FILE (where the int8 model goes),
+// --no-build (use dist/ as it is: no setup, no build).
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { build } from './build.mjs';
+import { parseNpy } from '../js/npy.mjs';
+import { argmaxRows, CALIBRATION_BATCH, countEqual, DEFAULT_QCONFIG, formatPercent, observeCalibrationSet, runBatched,
+  sqnrDb, toModelInput } from '../web-demo/fashion_mnist.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const models = path.join(root, 'models');
+const args = process.argv.slice(2);
+const outIndex = args.indexOf('--out');
+const outFile = path.resolve(outIndex >= 0 ? args[outIndex + 1] : path.join(root, 'build', 'fashion_mnist_int8.qwasm.onnx'));
 
 function prepare() {
   const setup = spawnSync('bash', ['scripts/setup'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (setup.status !== 0) process.exit(1);
-  process.stdout.write('building (incremental)... ');
+  process.stderr.write('building (incremental)... ');
   build(['wasm', 'wasm-mt'], { quiet: true });
-  console.log('done');
+  process.stderr.write('done\n');
 }
 
-// Run in a child process per module variant (a process loads one module).
-async function job(threads) {
+// A one-line progress bar on stderr (redrawn in place on a terminal, one line per step otherwise).
+function progress(label, done, total) {
+  const width = 30;
+  const filled = Math.round((width * done) / total);
+  const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
+  else process.stderr.write(`${line}\n`);
+}
+
+const npy = (name) => parseNpy(readFileSync(path.join(models, name)), name);
+const ms = (t) => `${t.toFixed(3)} ms`;
+
+async function main() {
+  if (!args.includes('--no-build')) prepare();
   const qwasm = await import('../js/index.mjs');
-  await qwasm.init({ threads });
-  let seed = 20261123;
-  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-  const n = 1 << 20;
-  // ReLU-like activations with a long tail: mostly small, a few large.
-  const x = new Float32Array(n).map(() => Math.max(0, -Math.log(random() + 1e-12) - 0.5) * 1.7);
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of x) { min = Math.min(min, v); max = Math.max(max, v); }
-  const f32 = Math.fround;
-  const minNeg = Math.min(min, 0);
-  const maxPos = Math.max(max, 0);
-  const scale = Math.max(f32(f32(maxPos - minNeg) / 255), 2 ** -23);
-  const zeroPoint = Math.min(255, Math.max(0, 0 - Math.round(f32(minNeg / scale))));
+  await qwasm.init({ threads: args.includes('--no-threads') ? false : 'auto' });
+  const features = qwasm.features();
+  const floatPath = path.join(models, 'fashion_mnist_float.onnx');
+  const reference = JSON.parse(readFileSync(path.join(models, 'reference_predictions.json'), 'utf8'));
+
+  // Calibration: the shipped 1,000 images (already /255), 10 batches of 100, as PyTorch's PTQ did.
+  const calibration = npy('fashion_mnist_calibration.npy');
+  const batches = calibration.dims[0] / CALIBRATION_BATCH;
   const t0 = performance.now();
-  const q = qwasm.quantize(new qwasm.Tensor('float32', x, [n]), { dtype: 'quint8', scale, zeroPoint });
+  const cal = await qwasm.Calibrator.create(floatPath, DEFAULT_QCONFIG);
+  cal.addEventListener('progress', (e) => progress('calibrating', e.detail.batches, batches));
+  await observeCalibrationSet(cal, qwasm.Tensor, calibration);
   const t1 = performance.now();
-  const y = qwasm.dequantize(q);
+  const int8 = await cal.convert();
   const t2 = performance.now();
-  let signal = 0;
-  let noise = 0;
-  for (let i = 0; i < n; i++) { signal += x[i] * x[i]; noise += (x[i] - y.data[i]) ** 2; }
-  let hash = 2166136261;
-  for (const b of q.data) hash = Math.imul(hash ^ b, 16777619) >>> 0;
-  return { features: qwasm.features(), n, scale, zeroPoint, quantizeMs: t1 - t0, dequantizeMs: t2 - t1,
-    sqnrDb: 10 * Math.log10(signal / noise), hash: hash.toString(16) };
+  const report = cal.report();
+  const t3 = performance.now();
+  cal.dispose();
+  const int8Bytes = await int8.toONNX();
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  writeFileSync(outFile, int8Bytes);
+
+  // Evaluation on the shipped test subset.
+  process.stderr.write('evaluating float and int8 on the test subset...\n');
+  const images = npy('fashion_mnist_test.npy');
+  const labels = npy('fashion_mnist_test_labels.npy').data;
+  const count = images.dims[0];
+  const x = toModelInput(images.data);
+  const float = await qwasm.InferenceSession.create(floatPath);
+  const results = {};
+  for (const [name, session] of [['float', float], ['int8', int8]]) {
+    await runBatched(session, qwasm.Tensor, x, [1, 28, 28], CALIBRATION_BATCH, CALIBRATION_BATCH);  // warm-up
+    const batched = await runBatched(session, qwasm.Tensor, x, [1, 28, 28], count, CALIBRATION_BATCH);
+    const single = await runBatched(session, qwasm.Tensor, x, [1, 28, 28], count, 1);
+    const predictions = argmaxRows(batched.output, 10);
+    if (countEqual(predictions, argmaxRows(single.output, 10)) !== count) {
+      throw new Error(`${name}: batch-1 and batched predictions differ`);
+    }
+    results[name] = { logits: batched.output, predictions, single: single.ms / count, batched: batched.ms / count };
+  }
+  float.dispose();
+  int8.dispose();
+
+  const pytorchInt8 = Int32Array.from(reference.int8_pred);
+  const floatBytes = readFileSync(floatPath).length;
+  const f = results.float;
+  const q = results.int8;
+  const rows = [
+    ['', 'float', 'qwasm int8', 'PyTorch int8'],
+    ['accuracy (2,000 test images)', formatPercent(countEqual(f.predictions, labels), count),
+      formatPercent(countEqual(q.predictions, labels), count), formatPercent(countEqual(pytorchInt8, labels), count)],
+    ['same prediction as PyTorch int8', '', `${countEqual(q.predictions, pytorchInt8)} / ${count}`, ''],
+    ['same prediction as float', '', `${countEqual(q.predictions, f.predictions)} / ${count}`,
+      `${countEqual(pytorchInt8, Int32Array.from(reference.float_pred))} / ${count}`],
+    ['latency per image, batch 1', ms(f.single), ms(q.single), ''],
+    [`latency per image, batch ${CALIBRATION_BATCH}`, ms(f.batched), ms(q.batched), ''],
+    ['model size (ONNX bytes)', floatBytes.toLocaleString('en-US'), int8Bytes.length.toLocaleString('en-US'),
+      readFileSync(path.join(models, 'fashion_mnist_int8.onnx')).length.toLocaleString('en-US')],
+    ['output SQNR vs float, test subset', '', `${sqnrDb(f.logits, q.logits).toFixed(2)} dB`, ''],
+    ['output SQNR vs float, calibration data', '', `${report.outputs[0].sqnr.toFixed(2)} dB`, ''],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ');
+
+  console.log(`\nqwasm ${features.version} (${features.build}, ${features.threadCount} thread${features.threadCount > 1 ? 's' : ''}): ` +
+    'Fashion-MNIST CNN, PyTorch\'s default qnnpack qconfig (histogram activations, minmax weights)');
+  console.log(`calibration: ${calibration.dims[0].toLocaleString('en-US')} images in ${batches} batches ` +
+    `${ms(t1 - t0)}, convert ${ms(t2 - t1)}, report ${ms(t3 - t2)}\n`);
+  console.log(line(rows[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('   '));
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log('\nper-layer qparams (qwasm calibration):');
+  for (const t of report.tensors.filter((t) => t.quantization === 'observed')) {
+    console.log(`  ${t.name.padEnd(24)} ${t.op.padEnd(8)} scale ${t.scale.toPrecision(7).padEnd(11)} zero point ` +
+      `${String(t.zero_point).padStart(3)}${t.sqnr === undefined ? '' : `   SQNR ${t.sqnr.toFixed(2)} dB`}`);
+  }
+  console.log(`\nint8 model written to ${path.relative(process.cwd(), outFile) || outFile}`);
+  console.log('Open the demo (calibration in the browser): npm run demo, then http://127.0.0.1:8080/');
 }
 
-if (process.argv[2] === '--job') {
-  console.log(JSON.stringify(await job(process.argv[3] === 'mt' ? 'auto' : false)));
-} else {
-  prepare();
-  const results = ['st', 'mt'].map((v) => {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--job', v], { encoding: 'utf8' });
-    if (r.status !== 0) {
-      console.error(r.stderr);
-      process.exit(1);
-    }
-    return JSON.parse(r.stdout);
-  });
-  const [st, mt] = results;
-  console.log(`\nqwasm ${st.features.version}: quantize ${st.n.toLocaleString()} activations to quint8 ` +
-    `(scale ${st.scale.toPrecision(7)}, zero point ${st.zeroPoint}) and back\n`);
-  console.log('module        threads  quantize ms  dequantize ms  SQNR dB  hash of int8 data');
-  for (const r of results) {
-    console.log(`${r.features.build.padEnd(13)} ${String(r.features.threadCount).padStart(7)}  ` +
-      `${r.quantizeMs.toFixed(2).padStart(11)}  ${r.dequantizeMs.toFixed(2).padStart(13)}  ` +
-      `${r.sqnrDb.toFixed(2).padStart(7)}  ${r.hash}`);
-  }
-  const same = st.hash === mt.hash && st.sqnrDb === mt.sqnrDb;
-  console.log(`\nsingle-threaded and threaded results ${same ? 'are bit-identical' : 'DIFFER'}.`);
-  console.log('Run the tests with `npm test`; the demo page with `npm run demo`.');
-  process.exit(same ? 0 : 1);
+try {
+  await main();
+  // The threaded module's worker pool would keep Node alive.
+  process.exit(0);
+} catch (e) {
+  console.error(`npm start failed: ${e.stack ?? e}`);
+  process.exit(1);
 }
