@@ -37,6 +37,15 @@ function progress(label, done, total) {
   else process.stderr.write(`${line}\n`);
 }
 
+// Rows of strings as aligned columns: the first left-aligned, the others right-aligned; a rule under the header.
+function printTable(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ');
+  console.log(line(rows[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('   '));
+  for (const r of rows.slice(1)) console.log(line(r));
+}
+
 const npy = (name) => parseNpy(readFileSync(path.join(models, name)), name);
 const ms = (t) => `${t.toFixed(3)} ms`;
 
@@ -104,21 +113,21 @@ async function main() {
     ['output SQNR vs float, test subset', '', `${sqnrDb(f.logits, q.logits).toFixed(2)} dB`, ''],
     ['output SQNR vs float, calibration data', '', `${report.outputs[0].sqnr.toFixed(2)} dB`, ''],
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ');
 
   console.log(`\nqwasm ${features.version} (${features.build}, ${features.threadCount} thread${features.threadCount > 1 ? 's' : ''}): ` +
     'Fashion-MNIST CNN, PyTorch\'s default qnnpack qconfig (histogram activations, minmax weights)');
-  console.log(`calibration: ${calibration.dims[0].toLocaleString('en-US')} images in ${batches} batches ` +
-    `${ms(t1 - t0)}, convert ${ms(t2 - t1)}, report ${ms(t3 - t2)}\n`);
-  console.log(line(rows[0]));
-  console.log(widths.map((w) => '-'.repeat(w)).join('   '));
-  for (const r of rows.slice(1)) console.log(line(r));
-  console.log('\nper-layer qparams (qwasm calibration):');
-  for (const t of report.tensors.filter((t) => t.quantization === 'observed')) {
-    console.log(`  ${t.name.padEnd(24)} ${t.op.padEnd(8)} scale ${t.scale.toPrecision(7).padEnd(11)} zero point ` +
-      `${String(t.zero_point).padStart(3)}${t.sqnr === undefined ? '' : `   SQNR ${t.sqnr.toFixed(2)} dB`}`);
-  }
+  const s = (t) => `${(t / 1000).toFixed(2)} s`;
+  console.log(`calibration: ${calibration.dims[0].toLocaleString('en-US')} images in ${batches} batches of ` +
+    `${CALIBRATION_BATCH}: observe ${s(t1 - t0)}, convert ${s(t2 - t1)}, report ${s(t3 - t2)}\n`);
+  printTable(rows);
+  // PyTorch's output qparams (reference_predictions.json) are in the order of the observed tensors.
+  const observed = report.tensors.filter((t) => t.quantization === 'observed');
+  const torch = Object.values(reference.output_qparams);
+  const layerRows = [['observed tensor', 'op', 'scale', 'zero point', 'PyTorch scale', 'PyTorch zp', 'SQNR'],
+    ...observed.map((t, i) => [t.name, t.op, t.scale.toPrecision(7), String(t.zero_point),
+      torch[i]?.scale.toPrecision(7) ?? '', String(torch[i]?.zero_point ?? ''), t.sqnr === undefined ? '' : `${t.sqnr.toFixed(2)} dB`])];
+  console.log('\nper-layer qparams of the calibration (SQNR: int8 vs float on the calibration data):');
+  printTable(layerRows);
   console.log(`\nint8 model written to ${path.relative(process.cwd(), outFile) || outFile}`);
   console.log('Open the demo (calibration in the browser): npm run demo, then http://127.0.0.1:8080/');
 }

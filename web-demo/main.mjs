@@ -88,6 +88,7 @@ function setBusy(busy) {
 async function action(fn) {
   if (state.busy) return;
   setBusy(true);
+  $('error').hidden = true;
   try {
     await fn();
   } catch (e) {
@@ -143,8 +144,15 @@ async function loadModel(source, info) {
   const fashion = model.fashion;
   $('fashion-cards').hidden = !fashion;
   $('draw-card').hidden = !fashion;
-  $('results-title').textContent = fashion ? `Float vs int8 on ${state.test.count.toLocaleString('en-US')} Fashion-MNIST test images`
-    : 'Float vs int8';
+  const what = model.quantized ? 'The int8 model' : 'Float vs int8';
+  $('results-title').textContent = fashion ? `${what} on ${state.test.count.toLocaleString('en-US')} Fashion-MNIST test images` : what;
+  $('default-hint').hidden = !state.isDefault;
+  if (model.quantized) {
+    $('size-int8').textContent = bytesText(model.bytes);
+    $('size-sub').textContent = 'as loaded';
+    $('layer-chart').replaceChildren(Object.assign(document.createElement('p'), { className: 'empty',
+      textContent: 'This model came quantized: its qparams are its own (`qwasm info MODEL.onnx` lists them per node).' }));
+  }
   const dataSource = $('data-source');
   dataSource.querySelector('option[value=default]').disabled = !fashion;
   if (!fashion && dataSource.value === 'default') dataSource.value = 'random';
@@ -217,7 +225,9 @@ $('calibrate').addEventListener('click', () => action(async () => {
   state.report = result.report;
   drawLayerChart(result.report);
   $('size-int8').textContent = bytesText(result.int8Bytes);
-  $('size-sub').textContent = `float ${bytesText(state.model.bytes)} · ${(state.model.bytes / result.int8Bytes).toFixed(1)}x smaller`;
+  const ratio = state.model.bytes / result.int8Bytes;
+  $('size-sub').textContent = `float ${bytesText(state.model.bytes)} · ` +
+    (ratio >= 1 ? `${ratio.toFixed(1)}x smaller` : 'larger: qparams outweigh the weights of so small a model');
   const calibrated = `calibrated on ${result.samples.toLocaleString('en-US')} samples in ${result.batches} batches ` +
     `(${seconds.toFixed(1)} s: observe ${(result.observeMs / 1000).toFixed(1)} s, convert ${(result.convertMs / 1000).toFixed(2)} s, ` +
     `report ${(result.reportMs / 1000).toFixed(1)} s)`;
@@ -233,7 +243,7 @@ $('calibrate').addEventListener('click', () => action(async () => {
     $('latency-int8').textContent = msText(r.int8Ms);
     $('latency-sub').textContent = `per sample, batch ${r.samples} · float ${msText(r.floatMs)}`;
     $('sqnr').textContent = `${r.sqnr.toFixed(1)} dB`;
-    $('sqnr-sub').textContent = `on the last calibration batch (${r.samples} samples)`;
+    $('sqnr-sub').textContent = `on the last calibration batch (${r.samples} sample${r.samples > 1 ? 's' : ''})`;
   }
   const bytes = await ask('exportInt8');
   setDownload(bytes);
@@ -278,8 +288,8 @@ async function evaluate() {
     }
     $('accuracy-int8-sub').textContent = sub.join('');
     $('latency-int8').textContent = msText(q.msPerImage);
-    $('latency-sub').textContent = `per image, batch 1${f ? ` (float ${msText(f.msPerImage)})` : ''} · ` +
-      `${msText(q.msPerImageBatched)} per image at batch ${CALIBRATION_BATCH}`;
+    $('latency-sub').textContent = `per image, batch 1${f ? ` · float ${msText(f.msPerImage)}` : ''}\n` +
+      `batch ${CALIBRATION_BATCH}: ${msText(q.msPerImageBatched)} per image`;
     drawConfusion();
     drawSamples();
   }
@@ -345,7 +355,7 @@ function drawLayerChart(report) {
     if (i % 2 === 0) g.append(svg('rect', { x: 0, y: y - 4, width, height: rowHeight, class: 'stripe' }));
     const name = shortName(t.name);
     g.append(svg('text', { x: cols.name + 6, y: y + 15, class: 'name' }, name.length > 27 ? `${name.slice(0, 26)}…` : name));
-    g.append(svg('text', { x: cols.op, y: y + 15, class: 'op' }, t.op));
+    g.append(svg('text', { x: cols.op, y: y + 15, class: 'op' }, t.op.length > 13 ? `${t.op.slice(0, 12)}…` : t.op));
     g.append(svg('text', { x: cols.scale, y: y + 15, class: 'num' }, t.scale.toPrecision(5)));
     g.append(svg('text', { x: cols.zp, y: y + 15, class: 'num' }, String(t.zero_point)));
     const range = t.min !== undefined ? `[${t.min.toFixed(2)}, ${t.max.toFixed(2)}]` : t.quantization;
@@ -363,7 +373,7 @@ function drawLayerChart(report) {
   const note = document.createElement('p');
   note.className = 'hint';
   note.textContent = `Observed on ${report.batches} batches; SQNR measured on the last ${report.keptBatches} ` +
-    `(model output ${out}). Inherited tensors (max pooling, flatten) reuse their input's qparams, as in PyTorch.`;
+    `(model output ${out}). Inherited tensors reuse their input's qparams, as in PyTorch.`;
   $('layer-chart').replaceChildren(chart, note);
 }
 
@@ -516,7 +526,8 @@ function drawBars(id, logits) {
   const box = $(id);
   const top = $(`${id}-top`);
   if (!logits) {
-    box.innerHTML = '<p class="empty">calibrate first</p>';
+    const why = id === 'live-float' ? 'the loaded model is int8 only' : 'calibrate first';
+    box.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: why }));
     top.textContent = '';
     return;
   }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import * as qwasm from '../../js/index.mjs';
-import { parseNpy } from '../../js/npy.mjs';
+import { formatNpy, parseNpy } from '../../js/npy.mjs';
 import { argmaxRows, CLASSES, countEqual, formatPercent, runBatched, toModelInput } from '../../web-demo/fashion_mnist.mjs';
 import { launchChromium } from './chromium.mjs';
 
@@ -133,6 +133,20 @@ test('web demo: calibrate in a worker, accuracies as in models/README.md, downlo
     const ownSession = await qwasm.InferenceSession.create(readFileSync(await own.path()));
     assert.ok(ownSession.describe().nodes.some((n) => n.qparams.length > 0), 'the downloaded model is quantized');
     ownSession.dispose();
+
+    // ...and with the user's .npy samples: a wrong shape is an error naming the shape needed, then a right one works.
+    const npy = (dims) => Buffer.from(formatNpy(new Float32Array(dims.reduce((x, y) => x * y, 1)).fill(0.5), dims));
+    await page.setInputFiles('[data-testid=npy-file]', { name: 'wrong.npy', mimeType: 'application/octet-stream', buffer: npy([4, 3, 8, 8]) });
+    await page.selectOption('#data-source', 'npy');
+    await page.click('[data-testid=calibrate]');
+    await page.locator('[data-testid=error]').waitFor({ state: 'visible', timeout: LONG });
+    assert.match(await text(page, 'error'), /shape \[4, 3, 8, 8\], the model's input 'input' needs \[N, 3, 16, 16\]/);
+    await page.setInputFiles('[data-testid=npy-file]', { name: 'samples.npy', mimeType: 'application/octet-stream', buffer: npy([4, 3, 16, 16]) });
+    await page.click('[data-testid=calibrate]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]').textContent.startsWith('done:') &&
+      !document.querySelector('[data-testid=calibrate]').disabled, null, { timeout: LONG });
+    assert.match(await text(page, 'status'), /^done: calibrated on 4 samples in 4 batches/);
+    assert.equal(await page.locator('[data-testid=error]').isVisible(), false);
 
     // A user's quantized model just runs.
     await page.setInputFiles('[data-testid=model-file]', path.join(root, 'tests/golden/models/pt_conv3x3.onnx'));
