@@ -647,6 +647,9 @@ pad.addEventListener('drop', async (e) => {
   }
 });
 
+// A file dropped next to the pad must not make the browser navigate away from the page.
+for (const type of ['dragover', 'drop']) window.addEventListener(type, (e) => e.preventDefault());
+
 // ---- start -------------------------------------------------------------------------------------------------
 
 async function fetchBytes(name) {
