@@ -14,7 +14,8 @@
 // downloads CUDA libraries from outside the npm registry (and fails offline).
 //
 //   node bench/server_load.mjs [--duration S] [--connections C] [--workers W] [--engines qwasm,ort-node,ort-web]
-//                              [--images N] [--timeout-ms MS] [--no-write]
+//                              [--images N] [--timeout-ms MS] [--max-queue Q] [--max-requests N] [--no-write]
+// --max-queue (default 1024) below the connection count shows back-pressure: the surplus gets 503 QUEUE_FULL.
 // Loopback only; bounded in time (duration per engine) and count (autocannon stops at --max-requests too).
 // Writes bench/results/server_load.json.
 import { spawn, spawnSync } from 'node:child_process';
@@ -67,10 +68,10 @@ async function reference(engine, count) {
 }
 
 // ------------------------------------------------------------------------------------------ child: server
-async function server(engine, workers, timeoutMs) {
+async function server(engine, workers, timeoutMs, maxQueue) {
   const { createPool, BACKEND } = await import('../js/pool.mjs');
   const { createInferenceServer } = await import('../js/server.mjs');
-  const options = { workers, threadsPerWorker: 1, maxQueue: 1024, timeoutMs };
+  const options = { workers, threadsPerWorker: 1, maxQueue, timeoutMs };
   if (engine !== 'qwasm') options[BACKEND] = `${pathToFileURL(path.join(here, 'server_backends.mjs')).href}?engine=${engine}`;
   const pool = await createPool(MODEL, options);
   const app = createInferenceServer(pool);
@@ -114,11 +115,24 @@ const bitsEqual = (a, b) => {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 };
 const argmax = (a) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
+const debug = (what) => { if (process.env.QWASM_BENCH_DEBUG) console.error(`[${new Date().toISOString()}] ${what}`); };
 const mib = (b) => (b / (1 << 20)).toFixed(1);
+
+async function settledMetrics(url) {
+  for (let i = 0; ; i++) {
+    const m = await (await fetch(`${url}/metrics`)).json();
+    if (m.inFlight === 0 || i >= 100) return m;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 async function loadEngine(engine, opts, bodies, torch, labels) {
   const count = bodies.length;
-  const ref = new Float32Array(Buffer.from(runChild(['--reference', engine, '--images', String(count)]), 'base64').buffer.slice(0));
+  const refBytes = Buffer.from(runChild(['--reference', engine, '--images', String(count)]), 'base64');
+  // A small Buffer lives inside Node's shared pool: copy out exactly its bytes.
+  const ref = new Float32Array(refBytes.buffer.slice(refBytes.byteOffset, refBytes.byteOffset + refBytes.byteLength));
+  if (ref.length !== count * 10) throw new Error(`${engine} reference: expected ${count * 10} logits, got ${ref.length}`);
+  debug('reference done');
   const refRows = (i) => ref.subarray(10 * i, 10 * i + 10);
   let sameAsTorch = 0;
   let correct = 0;
@@ -128,7 +142,7 @@ async function loadEngine(engine, opts, bodies, torch, labels) {
   }
 
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--server', engine, '--workers', String(opts.workers),
-    '--timeout-ms', String(opts.timeoutMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--timeout-ms', String(opts.timeoutMs), '--max-queue', String(opts.maxQueue)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const { url, features } = await new Promise((resolve, reject) => {
     let out = '';
@@ -139,6 +153,7 @@ async function loadEngine(engine, opts, bodies, torch, labels) {
     exited.then((e) => reject(new Error(`${engine} server exited early (${JSON.stringify(e)})`)));
   });
   const rssStart = rssOf(child.pid);
+  debug(`server up at ${url}`);
 
   const { default: autocannon } = await import('autocannon');
   const tally = { sent: 0, ok: 0, wrong: 0, non200: 0, byStatus: {}, firstWrong: null };
@@ -174,18 +189,21 @@ async function loadEngine(engine, opts, bodies, torch, labels) {
   }];
   // Warm-up (not measured): a few seconds of the same load.
   await autocannon({ url, connections: opts.connections, duration: 3, requests: requests.map((r) => ({ ...r, onResponse: () => {} })) });
+  debug('warm-up done');
   Object.assign(tally, { sent: 0, ok: 0, wrong: 0, non200: 0, byStatus: {}, firstWrong: null });
-  const metricsBefore = await (await fetch(`${url}/metrics`)).json();
+  const metricsBefore = await settledMetrics(url);
 
   const samples = [];
   const t0 = Date.now();
   const sampler = setInterval(() => samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: rssOf(child.pid) }), 1000);
   const load0 = os.loadavg();
   const result = await autocannon({ url, connections: opts.connections, pipelining: 1, duration: opts.duration,
-    amount: opts.maxRequests, timeout: 30, requests });
+    maxOverallRequests: opts.maxRequests, timeout: 30, requests });
   clearInterval(sampler);
   const load1 = os.loadavg();
-  const metrics = await (await fetch(`${url}/metrics`)).json();
+  // The requests autocannon left in flight at its deadline are still answered by the server: wait for them, so
+  // that the server's count can be set against the requests sent.
+  const metrics = await settledMetrics(url);
   child.kill('SIGTERM');
   const exit = await exited;
 
@@ -203,6 +221,8 @@ async function loadEngine(engine, opts, bodies, torch, labels) {
     // Requests sent but unanswered when autocannon stopped at the deadline (at most one per connection).
     inFlightAtStop: tally.sent - received,
     serverOk: metrics.ok - metricsBefore.ok, serverErrors: metrics.errors - metricsBefore.errors,
+    // Sent but never answered by the server (neither 200 nor an error).
+    lost: tally.sent - (metrics.ok - metricsBefore.ok) - (metrics.errors - metricsBefore.errors),
     rssBytes: { atStart: rssStart, min: Math.min(...rss), max: Math.max(...rss), atEnd: rss.at(-1),
       series: samples.filter((_, i) => i % 10 === 0) },
     loadavg: { before: load0.map((v) => +v.toFixed(2)), after: load1.map((v) => +v.toFixed(2)) },
@@ -210,7 +230,7 @@ async function loadEngine(engine, opts, bodies, torch, labels) {
   };
   console.log(`${engine.padEnd(8)} ${report.throughput.toFixed(0).padStart(6)} req/s  p50 ${report.latencyMs.p50} ms  p99 ${
     report.latencyMs.p99} ms  sent ${report.sent}  right ${report.okRight}  wrong ${report.wrong}  non-200 ${report.non200}  errors ${
-    report.socketErrors}  timeouts ${report.timeouts}  unanswered at stop ${report.inFlightAtStop}  RSS ${mib(report.rssBytes.atStart)} -> ${
+    report.socketErrors}  timeouts ${report.timeouts}  unanswered at stop ${report.inFlightAtStop} (server answered ${report.serverOk} ok + ${report.serverErrors} errors: lost ${report.lost})  RSS ${mib(report.rssBytes.atStart)} -> ${
     mib(report.rssBytes.min)}..${mib(report.rssBytes.max)} -> ${mib(report.rssBytes.atEnd)} MiB  load ${report.loadavg.before[0]} -> ${
     report.loadavg.after[0]}  (reference: ${sameAsTorch}/${count} bit-exact with PyTorch, top-1 ${(100 * correct / count).toFixed(2)}%)`);
   return report;
@@ -224,6 +244,7 @@ async function main() {
     images: num('--images', 2000),
     timeoutMs: num('--timeout-ms', 30000),
     maxRequests: num('--max-requests', 2_000_000),
+    maxQueue: num('--max-queue', 1024),
   };
   const engines = str('--engines', 'qwasm,ort-node,ort-web').split(',');
   if (engines.includes('ort-node')) ensureOrtNode();
@@ -247,5 +268,5 @@ async function main() {
 }
 
 if (has('--reference')) await reference(str('--reference'), num('--images', 2000));
-else if (has('--server')) await server(str('--server'), num('--workers', 2), num('--timeout-ms', 30000));
+else if (has('--server')) await server(str('--server'), num('--workers', 2), num('--timeout-ms', 30000), num('--max-queue', 1024));
 else await main();

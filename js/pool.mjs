@@ -148,8 +148,10 @@ export class Pool {
   #spawn() {
     const o = this.#opts;
     const worker = new node.Worker(WORKER_URL, {
-      // Workers inherit Node's flags, but --input-type (node --input-type=module -e ...) is refused for a file.
-      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+      // Workers inherit Node's flags, but --input-type (node --input-type=module -e ...) is refused for a file;
+      // only then is the list given (an explicit list is checked, and V8 flags such as --expose-gc fail that check).
+      execArgv: process.execArgv.some((a) => a.startsWith('--input-type'))
+        ? process.execArgv.filter((a) => !a.startsWith('--input-type')) : undefined,
       workerData: { model: this.#model, threads: o.threadsPerWorker, sessionOptions: o.sessionOptions,
         distUrl: o.distUrl, backendUrl: o.backendUrl, testHooks: o.testHooks },
     });
@@ -239,8 +241,16 @@ export class Pool {
         : `the worker running this request died (exit code ${code}${slot.lastError ? `: ${slot.lastError.message}` : ''}); it is being replaced`;
       this.#settle(job, poolError(slot.killedForTimeout ? 'TIMEOUT' : 'WORKER_CRASHED', `pool.run: ${reason}`));
     }
+    if (this.#closing) {
+      // No replacement while closing; should the last worker die with requests still queued, answer them rather
+      // than let close() wait for ever.
+      if (this.#liveSlots() === 0) {
+        for (const job of this.#queue.splice(0)) this.#settle(job, poolError('NO_WORKERS', 'pool.run: the pool is closing and its last worker died'));
+      }
+      this.#checkDrained();
+      return;
+    }
     this.#checkDrained();
-    if (this.#closing) return;
     this.#counts.restarted++;
     this.#spawn().catch(() => {
       // The model loaded before, so this is resource exhaustion or worse. Keep serving with the workers left;

@@ -83,6 +83,10 @@ function readBody(req, limit) {
     });
     req.on('end', () => (over ? reject(tooLarge()) : resolve(Buffer.concat(chunks, total))));
     req.on('error', reject);
+    // A client that disconnects mid-body: settle (nobody reads the answer) so that inFlight goes back down.
+    req.on('close', () => {
+      if (!req.complete) reject(new HttpError(400, 'ABORTED', 'the client closed the connection before the body ended'));
+    });
   });
 }
 

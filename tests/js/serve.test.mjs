@@ -143,6 +143,20 @@ test('malformed requests get 4xx with a JSON error, and the server keeps serving
   });
 });
 
+test('a client that disconnects mid-body leaves nothing in flight; the server serves on', async () => {
+  await withServer({ workers: 1 }, {}, async (url, pool, app) => {
+    await new Promise((resolve) => {
+      const req = http.request(`${url}/run`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('{"inputs": ', () => setImmediate(() => { req.destroy(); resolve(); }));
+    });
+    // The server notices the close asynchronously: wait for it (bounded), then check the count.
+    for (let i = 0; i < 200 && app.metrics().inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(app.metrics().inFlight, 0);
+    await assertValidJson(url, 8);
+  });
+});
+
 test('GET /healthz, /model and /metrics', async () => {
   await withServer({ workers: 1 }, {}, async (url) => {
     const h = await fetch(`${url}/healthz`);
