@@ -134,6 +134,20 @@ void fold_lanes(const float* x, std::size_t begin, std::size_t end, LaneMinMax& 
   qwasm_v128 min_lo = wasm_f32x4_splat(acc.min[0]), min_hi = min_lo;
   qwasm_v128 max_lo = wasm_f32x4_splat(acc.max[0]), max_hi = max_lo;
   qwasm_v128 nan_mask = wasm_i32x4_splat(0);
+  // Two 8-element vectors per iteration, folded in order (the first before the second into the same lanes), so
+  // each lane still sees its elements one after the other: fewer loop iterations, the same bits.
+  for (; d + 2 * kLanes <= whole_end; d += 2 * kLanes) {
+    const qwasm_v128 a = wasm_v128_load(x + d);
+    const qwasm_v128 b = wasm_v128_load(x + d + 4);
+    const qwasm_v128 c = wasm_v128_load(x + d + 8);
+    const qwasm_v128 e = wasm_v128_load(x + d + 12);
+    min_lo = wasm_f32x4_pmin(c, wasm_f32x4_pmin(a, min_lo));
+    min_hi = wasm_f32x4_pmin(e, wasm_f32x4_pmin(b, min_hi));
+    max_lo = wasm_f32x4_pmax(c, wasm_f32x4_pmax(a, max_lo));
+    max_hi = wasm_f32x4_pmax(e, wasm_f32x4_pmax(b, max_hi));
+    nan_mask = wasm_v128_or(nan_mask, wasm_v128_or(wasm_v128_or(wasm_f32x4_ne(a, a), wasm_f32x4_ne(b, b)),
+                                                   wasm_v128_or(wasm_f32x4_ne(c, c), wasm_f32x4_ne(e, e))));
+  }
   for (; d < whole_end; d += kLanes) {
     const qwasm_v128 lo = wasm_v128_load(x + d);
     const qwasm_v128 hi = wasm_v128_load(x + d + 4);

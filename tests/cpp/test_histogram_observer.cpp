@@ -508,3 +508,25 @@ TEST_CASE("HistogramObserver: results do not depend on the thread count (batches
   CHECK(same_bits(zero_ranges.front().first, zero_ranges.back().first));
   CHECK(same_bits(zero_ranges.front().second, zero_ranges.back().second));
 }
+
+TEST_CASE("histogram_detail::torch_aminmax: the 16-element SIMD loop keeps each lane's order (signed zeros, NaN)") {
+  // Lengths around multiples of 8 and 16 (whole 16-element steps, one 8-element step, a partial tail), values
+  // drawn from {-0.0, +0.0, -1.0, 1.0} so that which zero a lane keeps is decided by the order of its elements.
+  std::mt19937 gen(2718);
+  const float pool[4] = {-0.0f, 0.0f, -1.0f, 1.0f};
+  for (std::size_t n = 8; n <= 80; ++n) {
+    for (int rep = 0; rep < 40; ++rep) {
+      std::vector<float> x(n);
+      for (float& v : x) v = pool[gen() % (rep % 2 ? 2 : 4)];
+      const histogram_detail::AminMax r = histogram_detail::torch_aminmax(x.data(), n);
+      const std::pair<float, float> want = one_pass_aminmax(x);
+      CAPTURE(n);
+      CHECK(same_bits(r.min, want.first));
+      CHECK(same_bits(r.max, want.second));
+      CHECK_FALSE(r.has_nan);
+      std::vector<float> y = x;
+      y[gen() % n] = std::numeric_limits<float>::quiet_NaN();
+      CHECK(histogram_detail::torch_aminmax(y.data(), n).has_nan);
+    }
+  }
+}
