@@ -2,7 +2,8 @@
 // Observer throughput: each qwasm observer on 1M-element float32 batches through the JS API in Node, with the
 // single-threaded module and (in a child process, as a process loads one module) the pthreads module with
 // --mt-threads threads, and PyTorch's observers on the very same batches when python3-torch is installed
-// (bench/torch_observers.py). Times include copying each batch from its Float32Array into the wasm heap.
+// (bench/torch_observers.py). Times include copying each batch from its Float32Array into the wasm heap; one more
+// row times the histogram observer on batches already in the heap (Observer.inputBuffer), and the copy alone.
 // Prints a table and writes bench/results/observers.json. Not a test: no thresholds.
 //   node bench/observers.mjs [--batches N] [--rounds R] [--mt-threads T] [--dist DIR] [--no-mt] [--no-torch]
 //                            [--no-write]
@@ -71,6 +72,27 @@ function benchQwasm(batches) {
     }
     results[torchName] = { msPerBatch: median(perBatch), minMs: Math.min(...perBatch) };
   }
+  // The histogram observer again with each batch already in the wasm heap (written into Observer.inputBuffer()
+  // before the clock starts, as data a producer wrote there would be), and that copy timed on its own.
+  const direct = [];
+  const copies = [];
+  for (let r = -1; r < ROUNDS; r++) {
+    const o = new qwasm.Observer('histogram', {});
+    for (const x of batches) {
+      const t0 = performance.now();
+      const view = o.inputBuffer(x.length);
+      view.set(x);
+      const t1 = performance.now();
+      o.observe({ data: view, dims: DIMS });
+      if (r >= 0) {
+        copies.push(t1 - t0);
+        direct.push(performance.now() - t1);
+      }
+    }
+    o.dispose();
+  }
+  results.HistogramObserverInHeap = { msPerBatch: median(direct), minMs: Math.min(...direct),
+    copyMs: median(copies), copyMinMs: Math.min(...copies) };
   return results;
 }
 
@@ -130,6 +152,21 @@ for (const [, name] of OBSERVERS) {
   rows.push(row);
   console.log(`${name.padEnd(40)} ${fixed(row.qwasmMs, 8)}  ${fixed(row.qwasmMelemPerS, 8, 0)}  ${fixed(row.qwasmThreadsMs, 11)}  ` +
     `${fixed(row.torchMs, 9)}  ${fixed(row.speedup, 10, 1)}x  ${fixed(row.speedupThreads, 13, 1)}x`);
+}
+{
+  const q = ours.HistogramObserverInHeap;
+  const m = mt.results?.HistogramObserverInHeap;
+  const t = torch.observers?.HistogramObserver;
+  const row = { observer: 'HistogramObserver, batch already in the wasm heap (inputBuffer)', qwasmMs: q.msPerBatch,
+    qwasmMinMs: q.minMs, qwasmMelemPerS: N / q.msPerBatch / 1e3, qwasmThreads: m ? mt.threadCount : null,
+    qwasmThreadsMs: m?.msPerBatch ?? null, qwasmThreadsMinMs: m?.minMs ?? null, torchMs: t?.ms_per_batch ?? null,
+    torchMinMs: t?.min_ms ?? null, speedup: t ? t.ms_per_batch / q.msPerBatch : null,
+    speedupThreads: t && m ? t.ms_per_batch / m.msPerBatch : null, copyMs: q.copyMs, copyMinMs: q.copyMinMs };
+  rows.push(row);
+  console.log(`${'HistogramObserver, batch in wasm heap'.padEnd(40)} ${fixed(row.qwasmMs, 8)}  ${fixed(row.qwasmMelemPerS, 8, 0)}  ` +
+    `${fixed(row.qwasmThreadsMs, 11)}  ${fixed(row.torchMs, 9)}  ${fixed(row.speedup, 10, 1)}x  ${fixed(row.speedupThreads, 13, 1)}x`);
+  console.log(`(copying a batch into the wasm heap alone: median ${q.copyMs.toFixed(3)} ms, min ${q.copyMinMs.toFixed(3)} ms; ` +
+    `load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')})`);
 }
 if (!args.includes('--no-write')) {
   mkdirSync(path.join(here, 'results'), { recursive: true });

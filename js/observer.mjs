@@ -95,9 +95,19 @@ export class Observer {
     const handle = this.#live();
     // One copy, straight into the observer's input buffer in the wasm heap (bindings/observer_bindings.cpp):
     // the view is used at once, before any other call into the module could grow the memory and detach it.
-    callMethod(handle, 'inputView', x.data.length).set(x.data);
+    // No copy at all when the data already is that buffer (filled through inputBuffer()).
+    const view = callMethod(handle, 'inputView', x.data.length);
+    if (view.buffer !== x.data.buffer || view.byteOffset !== x.data.byteOffset) view.set(x.data);
     callMethod(handle, 'observeInput', x.data.length, x.dims);
     return this;
+  }
+
+  // A Float32Array of `length` floats over the observer's own input buffer in the wasm heap. Fill it and pass
+  // it to observe() (as the data of a tensor with the same number of elements) to skip the copy into the heap.
+  // Valid until the next call into qwasm (any call may grow the wasm memory, which detaches the view): ask
+  // again for every batch. Its contents are not kept across observe() calls.
+  inputBuffer(length) {
+    return callMethod(this.#live(), 'inputView', length);
   }
 
   // PyTorch's calculate_qparams(), with the quant range PyTorch bakes into the converted model.

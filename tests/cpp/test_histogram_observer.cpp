@@ -508,3 +508,82 @@ TEST_CASE("HistogramObserver: results do not depend on the thread count (batches
   CHECK(same_bits(zero_ranges.front().first, zero_ranges.back().first));
   CHECK(same_bits(zero_ranges.front().second, zero_ranges.back().second));
 }
+
+TEST_CASE("histogram_detail::torch_aminmax: the 16-element SIMD loop keeps each lane's order (signed zeros, NaN)") {
+  // Lengths around multiples of 8 and 16 (whole 16-element steps, one 8-element step, a partial tail), values
+  // drawn from {-0.0, +0.0, -1.0, 1.0} so that which zero a lane keeps is decided by the order of its elements.
+  std::mt19937 gen(2718);
+  const float pool[4] = {-0.0f, 0.0f, -1.0f, 1.0f};
+  for (std::size_t n = 8; n <= 80; ++n) {
+    for (int rep = 0; rep < 40; ++rep) {
+      std::vector<float> x(n);
+      for (float& v : x) v = pool[gen() % (rep % 2 ? 2 : 4)];
+      const histogram_detail::AminMax r = histogram_detail::torch_aminmax(x.data(), n);
+      const std::pair<float, float> want = one_pass_aminmax(x);
+      CAPTURE(n);
+      CHECK(same_bits(r.min, want.first));
+      CHECK(same_bits(r.max, want.second));
+      CHECK_FALSE(r.has_nan);
+      std::vector<float> y = x;
+      y[gen() % n] = std::numeric_limits<float>::quiet_NaN();
+      CHECK(histogram_detail::torch_aminmax(y.data(), n).has_nan);
+    }
+  }
+}
+
+TEST_CASE("histogram_detail::histc: the division-free bracket gives the formula's bin for every float next to an edge") {
+  // The 16-element loop decides most bins from two multiplications and divides only where they disagree (near a
+  // bin edge). Every float within 40 ulps of every edge lo + k * (hi - lo) / bins, shuffled so that decided and
+  // undecided lanes share groups, must land where histc's float32 formula puts it; also widths where the bracket
+  // is not used (tiny) and huge ranges.
+  struct Range {
+    float lo, hi;
+    int64_t bins;
+  };
+  const Range ranges[] = {{-5.0f, 7.0f, 2048},       {-4.0f, 13.0f, 2048},  {0.0f, 1.0f, 2048},
+                          {2.0f, 3.0f, 3},           {-3.0f, 8.0f, 4099},   {0.12345f, 0.98765f, 2048},
+                          {-9.0f, 16.0f, 1},         {1e-30f, 5e-30f, 2048}, {1e-35f, 2e-35f, 16},
+                          {-1e30f, 1e30f, 2048},     {0.0f, 1048576.0f, 1 << 20}};
+  std::mt19937 gen(4242);
+  std::vector<Range> all(std::begin(ranges), std::end(ranges));
+  // Integer bounds as the observer's truncated min/max give them, and a few fractional ones (histc's fallback).
+  for (int i = 0; i < 24; ++i) {
+    const float lo = -static_cast<float>(gen() % 21), hi = static_cast<float>(1 + gen() % 40);
+    const int64_t bins_choice[4] = {2048, 1000, 97, 2049};
+    all.push_back({lo, hi, bins_choice[i % 4]});
+    if (i % 6 == 0) all.push_back({lo + 0.37f, hi - 0.61f, 2048});
+  }
+  std::vector<uint32_t> scratch;
+  for (const Range& r : all) {
+    std::vector<float> x;
+    const int64_t step = std::max<int64_t>(1, r.bins / 4096);
+    for (int64_t k = 0; k <= r.bins; k += step) {
+      const double edge = static_cast<double>(r.lo) +
+                          static_cast<double>(k) * (static_cast<double>(r.hi) - static_cast<double>(r.lo)) /
+                              static_cast<double>(r.bins);
+      float up = static_cast<float>(edge), down = up;
+      x.push_back(up);
+      for (int ulp = 0; ulp < 40; ++ulp) {
+        up = std::nextafter(up, std::numeric_limits<float>::infinity());
+        down = std::nextafter(down, -std::numeric_limits<float>::infinity());
+        x.push_back(up);
+        x.push_back(down);
+      }
+    }
+    std::shuffle(x.begin(), x.end(), gen);
+    CAPTURE(r.lo);
+    CAPTURE(r.hi);
+    check_histc_against_formula(x, r.bins, r.lo, r.hi, scratch);
+  }
+}
+
+TEST_CASE("histogram_detail::histc: every float in [5, 7] binned like the formula (2048 and 3 bins)") {
+  std::vector<float> x;
+  for (float v = 5.0f; v <= 7.0f; v = std::nextafter(v, 8.0f)) x.push_back(v);
+  REQUIRE(x.size() == (std::size_t{1} << 22) + 1);
+  std::vector<uint32_t> scratch;
+  check_histc_against_formula(x, 2048, 5.0f, 7.0f, scratch);
+  check_histc_against_formula(x, 3, 5.0f, 7.0f, scratch);
+  // Shifted bounds: the same floats, part of them dropped on both sides.
+  check_histc_against_formula(x, 2048, 5.5f, 6.25f, scratch);
+}

@@ -70,3 +70,40 @@ test('creating and disposing observers does not grow the wasm heap', () => {
   for (let i = 0; i < 500; i++) cycle();
   assert.equal(qwasm.stats().heapBytes, before);
 });
+
+test('inputBuffer(): observing data written into the observer\'s own heap buffer equals observing a copy', () => {
+  let seed = 7;
+  const u = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const batches = [3001, 4096, 17, 5000].map((n, b) => {
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = (u() * 2 - 1) * (2 + b * 3);
+    return x;
+  });
+  for (const kind of ['histogram', 'minmax', 'per_channel_minmax']) {
+    const options = kind === 'per_channel_minmax' ? { chAxis: 0 } : {};
+    const copied = new qwasm.Observer(kind, options);
+    const direct = new qwasm.Observer(kind, options);
+    for (const x of batches) {
+      const dims = [1, x.length];
+      copied.observe({ data: x, dims });
+      const view = direct.inputBuffer(x.length);
+      assert.ok(view instanceof Float32Array);
+      assert.equal(view.length, x.length);
+      view.set(x);
+      direct.observe({ data: view, dims });
+    }
+    // A view of part of the buffer at another offset is copied like any other array.
+    const part = direct.inputBuffer(100).subarray(10, 60);
+    const want = new Float32Array(part);
+    direct.observe({ data: part, dims: [1, 50] });
+    copied.observe({ data: want, dims: [1, 50] });
+    const a = copied.stats();
+    const b = direct.stats();
+    assert.deepEqual(Array.from(b.minVal), Array.from(a.minVal), kind);
+    assert.deepEqual(Array.from(b.maxVal), Array.from(a.maxVal), kind);
+    if (kind === 'histogram') assert.deepEqual(Array.from(b.histogram), Array.from(a.histogram));
+    assert.deepEqual(direct.qparams(), copied.qparams(), kind);
+    copied.dispose();
+    direct.dispose();
+  }
+});
