@@ -229,7 +229,7 @@ async function loadEngine(engine, opts, bodies, torch, labels) {
     serverExit: exit, firstWrong: tally.firstWrong,
   };
   console.log(`${engine.padEnd(8)} ${report.throughput.toFixed(0).padStart(6)} req/s  p50 ${report.latencyMs.p50} ms  p99 ${
-    report.latencyMs.p99} ms  sent ${report.sent}  right ${report.okRight}  wrong ${report.wrong}  non-200 ${report.non200}  errors ${
+    report.latencyMs.p99} ms  sent ${report.sent}  right ${report.okRight}  wrong ${report.wrong}  non-200 ${report.non200} ${JSON.stringify(report.byStatus)}  errors ${
     report.socketErrors}  timeouts ${report.timeouts}  unanswered at stop ${report.inFlightAtStop} (server answered ${report.serverOk} ok + ${report.serverErrors} errors: lost ${report.lost})  RSS ${mib(report.rssBytes.atStart)} -> ${
     mib(report.rssBytes.min)}..${mib(report.rssBytes.max)} -> ${mib(report.rssBytes.atEnd)} MiB  load ${report.loadavg.before[0]} -> ${
     report.loadavg.after[0]}  (reference: ${sameAsTorch}/${count} bit-exact with PyTorch, top-1 ${(100 * correct / count).toFixed(2)}%)`);

@@ -372,6 +372,8 @@ export interface Pool {
   readonly features: Features | null;
   readonly options: Required<Pick<PoolOptions, 'workers' | 'threadsPerWorker' | 'maxQueue' | 'timeoutMs'>>;
   readonly closed: boolean;
+  /** True when run() would reject with QUEUE_FULL right now (every worker busy, maxQueue requests waiting). */
+  readonly saturated: boolean;
   /** Runs the model on a free worker; rejects with a PoolError (code BAD_INPUT, QUEUE_FULL, TIMEOUT, ...). */
   run(feeds: SessionFeeds, options?: PoolRunOptions): Promise<SessionResults>;
   stats(): PoolStats;

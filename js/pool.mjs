@@ -316,9 +316,7 @@ export class Pool {
   #enqueue(feeds, fetches, test, timeoutMs) {
     if (this.#closing) return Promise.reject(poolError('POOL_CLOSED', 'pool.run: the pool is closed'));
     if (this.#broken) return Promise.reject(poolError('NO_WORKERS', 'pool.run: every worker died and none could be restarted'));
-    let idle = false;
-    for (const s of this.#slots) if (s.state === 'idle') idle = true;
-    if (!idle && this.#queue.length >= this.#opts.maxQueue) {
+    if (this.saturated) {
       this.#counts.queueFull++;
       return Promise.reject(poolError('QUEUE_FULL',
         `pool.run: the queue is full (${this.#opts.maxQueue} requests waiting, every worker busy); retry later`));
@@ -394,6 +392,12 @@ export class Pool {
     return { workers, threadsPerWorker, maxQueue, timeoutMs };
   }
   get closed() { return this.#closing !== null; }
+  // True when run() would reject with QUEUE_FULL right now (every worker busy, maxQueue requests waiting): lets a
+  // server refuse a request before spending its event loop on decoding it.
+  get saturated() {
+    for (const s of this.#slots) if (s.state === 'idle') return false;
+    return this.#queue.length >= this.#opts.maxQueue;
+  }
 
   stats() {
     let idle = 0; let busy = 0; let starting = 0;

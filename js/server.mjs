@@ -254,6 +254,12 @@ export function createInferenceServer(pool, options = {}) {
         throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type must be application/json or application/octet-stream, got '${type}'`);
       }
       const body = await readBody(req, maxBodyBytes);
+      // Under overload, refuse before decoding: parsing JSON for a request that the queue will refuse anyway took
+      // the event loop away from the answers that do get through (measured: bench/server_load.mjs --max-queue).
+      if (pool.saturated) {
+        throw new HttpError(503, 'QUEUE_FULL', 'the server is at capacity (every worker busy, the queue full); retry later',
+          { 'Retry-After': '1' });
+      }
       const { feeds, fetches } = binary ? binaryRequest(pool, body, req, url) : jsonRequest(pool, body);
       const outputs = await pool.run(feeds, { fetches, transfer: true });
       if (binary) {

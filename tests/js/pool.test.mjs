@@ -114,6 +114,7 @@ test('back-pressure: with every worker busy and the queue full, run() rejects at
     const a = pool.run({ input: image(0) });
     const b = pool.run({ input: image(1) });
     assert.equal(pool.stats().queued, 2);
+    assert.equal(pool.saturated, true);
     await rejectsWith(pool.run({ input: image(2) }), 'QUEUE_FULL', /queue is full \(2 requests waiting/);
     assert.equal(pool.stats().queueFull, 1);
     Atomics.store(flag, 0, 1);
@@ -121,6 +122,7 @@ test('back-pressure: with every worker busy and the queue full, run() rejects at
     await blocked;
     assert.deepEqual(bits((await a).logits.data), bits(torchOf(0)));
     assert.deepEqual(bits((await b).logits.data), bits(torchOf(1)));
+    assert.equal(pool.saturated, false);
     // Room again: accepted.
     assert.deepEqual(bits((await pool.run({ input: image(2) })).logits.data), bits(torchOf(2)));
   });
