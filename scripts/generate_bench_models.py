@@ -2,13 +2,20 @@
 """Benchmark models for bench/models.mjs (issue #8): torchvision's quantizable MobileNetV2 and ResNet-18 with
 seeded random weights, quantized in PyTorch (eager mode, qnnpack) and written as ONNX twice.
 
-    python3 scripts/generate_bench_models.py [--out DIR] [--only mobilenet_v2,resnet18]   # default DIR bench/models
+    python3 scripts/generate_bench_models.py [--out DIR] [--only mobilenet_v2,resnet18] [--float]
+                                                                   # default DIR bench/models
 
 Per model NAME (mobilenet_v2, resnet18), in DIR (bench/models/ is git-ignored: the files are large and
 regenerable, so they are never committed):
     pt_NAME.onnx   written by scripts/export_pytorch.py (library API: export(model, example, path))
     tx_NAME.onnx   written by torch.onnx.export(opset 13, input "input", output "output", dynamic batch)
     NAME.json      how the model was built: seeds, qconfig, export results (or the exporter's message on failure)
+    float_NAME.onnx, NAME_calibration.npy, NAME_calibration.json  (with --float; for bench/calibration.mjs)
+                   the same network in float before quantization (eval, BN unfused: qwasm folds it), written by
+                   torch.onnx.export (opset 13, input "input" [batch,3,224,224], output "output"), 32 seeded
+                   N(0, 1) calibration images float32 [32,3,224,224], and the time PyTorch's own eager-mode PTQ
+                   takes on them (fuse_model, prepare with the qnnpack qconfig, 32 forward passes of batch 1,
+                   convert; 1 thread) as the comparison for qwasm's calibration time
     NAME_bench_input.npy / NAME_pytorch_output.npy
                    bench/models.mjs's input (seeded_floats below: the LCG of tests/js/seeded.mjs, seed 1, uniform
                    [-2, 2), float32 1x3x224x224) and the converted PyTorch module's output on it (qnnpack), the
@@ -82,7 +89,8 @@ def mobilenet_forward_impl(self, x):
     return x
 
 
-def build(name):
+def build_float(name):
+    """The float network (eval mode, BN statistics from seeded batches, not fused)."""
     torch.manual_seed(SEED)
     ctor = getattr(torchvision.models.quantization, name)
     model = ctor(weights=None, quantize=False)
@@ -96,7 +104,11 @@ def build(name):
     with torch.no_grad():
         for _ in range(BN_BATCHES):
             model(torch.randn((2,) + SHAPE[1:], generator=gen))
-    model.eval()
+    return model.eval()
+
+
+def build(name):
+    model = build_float(name)
     model.fuse_model()
     model.qconfig = get_default_qconfig("qnnpack")
     prepare(model, inplace=True)
@@ -106,6 +118,44 @@ def build(name):
             model(torch.randn(SHAPE, generator=gen))
     convert(model, inplace=True)
     return model.eval()
+
+
+CALIBRATION_IMAGES = 32
+
+
+def generate_float(name, out):
+    """float_NAME.onnx + NAME_calibration.npy + PyTorch's PTQ time on those images (bench/calibration.mjs)."""
+    model = build_float(name)
+    path = os.path.join(out, "float_%s.onnx" % name)
+    example = torch.randn(SHAPE, generator=torch.Generator().manual_seed(SEED + 300))
+    with torch.no_grad():
+        torch.onnx.export(model, (example,), path, opset_version=13, input_names=["input"], output_names=["output"],
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    images = torch.randn((CALIBRATION_IMAGES,) + SHAPE[1:], generator=torch.Generator().manual_seed(SEED + 400))
+    np.save(os.path.join(out, "%s_calibration.npy" % name), images.numpy())
+    timings = []
+    for _ in range(3):
+        m = build_float(name)
+        t0 = time.perf_counter()
+        m.fuse_model()
+        m.qconfig = get_default_qconfig("qnnpack")
+        prepare(m, inplace=True)
+        t1 = time.perf_counter()
+        with torch.no_grad():
+            for i in range(CALIBRATION_IMAGES):
+                m(images[i:i + 1])
+        t2 = time.perf_counter()
+        convert(m, inplace=True)
+        t3 = time.perf_counter()
+        timings.append({"prepare_s": t1 - t0, "observe_s": t2 - t1, "convert_s": t3 - t2, "total_s": t3 - t0})
+    best = min(timings, key=lambda t: t["total_s"])
+    info = {"float_onnx": describe(path), "images": CALIBRATION_IMAGES, "torch": torch.__version__,
+            "threads": torch.get_num_threads(), "pytorch_ptq_runs": timings, "pytorch_ptq_best": best,
+            "load_average": os.getloadavg()}
+    with open(os.path.join(out, "%s_calibration.json" % name), "w") as f:
+        json.dump(info, f, indent=1)
+    print("  PyTorch PTQ on %d images (best of 3): %.2f s (observe %.2f s, convert %.2f s)" %
+          (CALIBRATION_IMAGES, best["total_s"], best["observe_s"], best["convert_s"]))
 
 
 def op_histogram(proto):
@@ -191,11 +241,15 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", default=os.path.join(ROOT, "bench", "models"))
     p.add_argument("--only", default=",".join(MODELS))
+    p.add_argument("--float", action="store_true", help="only the float models and calibration data")
     a = p.parse_args(argv)
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(1)
     for name in a.only.split(","):
-        generate(name, a.out)
+        if a.float:
+            generate_float(name, a.out)
+        else:
+            generate(name, a.out)
     fm = os.path.join(ROOT, "models", "fashion_mnist_int8.onnx")
     if os.path.exists(fm):
         print("default model (committed, used as is):")

@@ -105,9 +105,11 @@ std::string describe_session_json(const graph::Graph& graph, const std::vector<I
                                   const Plan* plan) {
   std::ostringstream out;
   out << "{\"inputs\":" << io_json(inputs) << ",\"outputs\":" << io_json(outputs) << ",\"nodes\":[";
-  for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+  // Execution (topological) order, which is what people reading a profile or a plan expect.
+  bool first_node = true;
+  for (const std::size_t i : graph.topological_order()) {
     const graph::Node& node = graph.nodes[i];
-    out << (i ? "," : "") << "{\"name\":" << json_quote(node.name) << ",\"op\":" << json_quote(node.op_type)
+    out << (first_node ? "" : ",") << "{\"name\":" << json_quote(node.name) << ",\"op\":" << json_quote(node.op_type)
         << ",\"domain\":" << json_quote(node.domain) << ",\"kernel\":" << json_quote(steps[i] ? steps[i]->kernel() : "");
     if (node.domain == "qwasm" && node.find_attribute("function"))
       out << ",\"function\":" << json_quote(node.attribute_string("function", ""));
@@ -141,6 +143,7 @@ std::string describe_session_json(const graph::Graph& graph, const std::vector<I
     const auto q = node_qparams(graph, node);
     for (std::size_t k = 0; k < q.size(); ++k) out << (k ? "," : "") << q[k];
     out << "]}";
+    first_node = false;
   }
   out << "],\"peakActivationBytes\":" << (plan ? plan->arena_bytes : 0) << ",\"planned\":" << (plan ? "true" : "false")
       << "}";

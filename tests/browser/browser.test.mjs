@@ -7,6 +7,7 @@ import { startServer } from '../../scripts/serve.mjs';
 import * as qwasm from '../../js/index.mjs';
 import { launchChromium } from './chromium.mjs';
 import { seededFloats } from '../js/seeded.mjs';
+import { CALIBRATION_BATCHES, calibrationCase } from './calibration_case.mjs';
 
 // What Node computes for the browser's session case (tests/browser/cases.mjs: same model file, same input).
 async function nodeSessionOutput() {
@@ -15,6 +16,29 @@ async function nodeSessionOutput() {
   const out = await session.run({ input: new qwasm.Tensor('float32', seededFloats(2 * 3 * 8 * 8, 7), [2, 3, 8, 8]) });
   session.dispose();
   return out.output;
+}
+
+// What Node computes for the worker's calibration case (same float model, batches and fresh input).
+let nodeCalibration = null;
+async function nodeCalibrationResult() {
+  await qwasm.init({ threads: false });
+  nodeCalibration ??= await calibrationCase(qwasm,
+    readFileSync(new URL('../golden/calibration/conv_chain.float.onnx', import.meta.url)), () => {});
+  return nodeCalibration;
+}
+
+async function checkCalibration(c, where) {
+  assert.ok(c, `${where}: no calibration result`);
+  assert.equal(c.error, undefined, `${where}: ${c.error}`);
+  const expected = await nodeCalibrationResult();
+  assert.deepEqual(c.progress, Array.from({ length: CALIBRATION_BATCHES }, (_, i) => i + 1),
+    `${where}: one progress message per batch, received while the worker ran`);
+  assert.ok(c.ticks > 0, `${where}: the page's timers ran during calibration`);
+  assert.deepEqual(c.result.qparams, expected.qparams, `${where}: scales / zero points differ from Node's`);
+  assert.deepEqual(c.result.output, expected.output, `${where}: int8 outputs differ from Node's`);
+  assert.equal(c.result.outputSqnr, expected.outputSqnr, where);
+  assert.deepEqual(c.result.qdq, expected.qdq, `${where}: toONNX() bytes differ from Node's`);
+  assert.ok(expected.qparams.length >= 7 && expected.qparams.every(([, scale]) => scale > 0), where);
 }
 
 function checkSession(s, expected, where) {
@@ -77,6 +101,8 @@ test('Chromium, cross-origin isolated page: threaded module in the page and in a
   const expected = await nodeSessionOutput();
   checkSession(result.session, expected, 'isolated page (mt): session loaded by URL');
   checkSession(result.worker.session, expected, 'isolated worker (mt): session loaded by URL');
+  assert.equal(result.calibration.build, 'simd128-mt');
+  await checkCalibration(result.calibration, 'isolated worker (mt): calibration');
 });
 
 test('Chromium, page without isolation: falls back to the single-threaded module and says why', async () => {
@@ -93,4 +119,6 @@ test('Chromium, page without isolation: falls back to the single-threaded module
   const expected = await nodeSessionOutput();
   checkSession(result.session, expected, 'page (st): session loaded by URL');
   checkSession(result.worker.session, expected, 'worker (st): session loaded by URL');
+  assert.equal(result.calibration.build, 'simd128-st');
+  await checkCalibration(result.calibration, 'worker (st): calibration');
 });

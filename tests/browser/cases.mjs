@@ -46,3 +46,4 @@ export async function sessionCase(qwasm) {
   result.liveAfter = qwasm.stats().liveSessions;
   return result;
 }
+

@@ -2,6 +2,7 @@
 // still usable afterwards), re-planning on new input shapes, and the arena planner's buffer reuse.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -154,4 +155,17 @@ TEST_CASE("session: profiling sums per-op time over the profiled runs") {
   CHECK(profile.find("\"runs\":2") != std::string::npos);
   CHECK(profile.find("\"op\":\"Sigmoid\"") != std::string::npos);
   CHECK(profile.find("\"node\":\"n2\"") != std::string::npos);
+}
+
+TEST_CASE("session: describe() lists nodes in execution order, whatever order the file stores them in") {
+  graph::Model model = chain_model({"Relu", "Sigmoid", "Tanh"}, 8);
+  std::reverse(model.graph.nodes.begin(), model.graph.nodes.end());  // stored Tanh, Sigmoid, Relu
+  auto session = create(model);
+  const std::string json = session->describe_json();
+  const auto relu = json.find("\"name\":\"n0\""), sigmoid = json.find("\"name\":\"n1\""), tanh = json.find("\"name\":\"n2\"");
+  REQUIRE(relu != std::string::npos);
+  REQUIRE(sigmoid != std::string::npos);
+  REQUIRE(tanh != std::string::npos);
+  CHECK(relu < sigmoid);
+  CHECK(sigmoid < tanh);
 }

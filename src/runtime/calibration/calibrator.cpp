@@ -48,11 +48,33 @@ struct NoiseSums {
   }
 };
 
-// Element i of a logical [N, C, H, W] tensor stored in `layout`.
-int64_t physical_index(const Shape& s, Layout layout, int64_t i) {
-  if (layout != Layout::NHWC) return i;
-  const int64_t w = i % s[3], h = (i / s[3]) % s[2], c = (i / (s[3] * s[2])) % s[1], n = i / (s[3] * s[2] * s[1]);
-  return ((n * s[2] + h) * s[3] + w) * s[1] + c;
+// Adds the noise of int8 codes (stored in `layout`) against the float reference (logical order) to `sums`.
+// Codes go through a 256-entry table of their dequantized values: one table per tensor, not one call per element.
+void add_noise(const std::vector<float>& reference, const uint8_t* codes, const Shape& shape, Layout layout,
+               const QParams& q, NoiseSums& sums) {
+  float table[256];
+  for (int code = 0; code < 256; ++code) table[code] = dequantize_value(code, q.scales[0], q.zero_points[0]);
+  double signal = 0, noise = 0;
+  const auto add = [&](float x, uint8_t code) {
+    const double e = double{x} - table[code];
+    signal += double{x} * x;
+    noise += e * e;
+  };
+  if (layout == Layout::NHWC) {
+    // Walk the codes in storage order (n, h, w, c); the reference is [N, C, H, W].
+    const int64_t n_count = shape[0], c_count = shape[1], h_count = shape[2], w_count = shape[3];
+    const int64_t plane = h_count * w_count;
+    const uint8_t* code = codes;
+    for (int64_t n = 0; n < n_count; ++n)
+      for (int64_t p = 0; p < plane; ++p) {
+        const float* x = reference.data() + n * c_count * plane + p;
+        for (int64_t c = 0; c < c_count; ++c) add(x[c * plane], *code++);
+      }
+  } else {
+    for (std::size_t i = 0; i < reference.size(); ++i) add(reference[i], codes[i]);
+  }
+  sums.signal += signal;
+  sums.noise += noise;
 }
 
 class CalibratorImpl : public Calibrator {
@@ -257,15 +279,7 @@ class CalibratorImpl : public Calibrator {
           if (ref == reference.end() || info.type != ElementType::UInt8 ||
               static_cast<int64_t>(ref->second.size()) != info.count())
             return;
-          const QParams& q = qparams_.at(t);
-          const auto* codes = static_cast<const uint8_t*>(data);
-          NoiseSums& s = sums[t];
-          for (int64_t i = 0; i < info.count(); ++i) {
-            const float x = ref->second[static_cast<std::size_t>(i)];
-            const float y = dequantize_value(codes[physical_index(info.shape, info.layout, i)], q.scales[0], q.zero_points[0]);
-            s.signal += double{x} * x;
-            s.noise += (double{x} - y) * (double{x} - y);
-          }
+          add_noise(ref->second, static_cast<const uint8_t*>(data), info.shape, info.layout, qparams_.at(t), sums[t]);
         });
     for (std::size_t i = 0; i < float_outputs.size() && i < int8_outputs.size(); ++i) {
       if (float_outputs[i].type != ElementType::Float32 || int8_outputs[i].type != ElementType::Float32 ||
