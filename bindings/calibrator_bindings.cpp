@@ -47,6 +47,14 @@ rt::QConfig to_qconfig(const val& o) {
     const val skip = o["skip"];
     for (std::size_t i = 0; i < skip["length"].as<std::size_t>(); ++i) q.skip.insert(skip[i].as<std::string>());
   }
+  if (has(o, "overrides")) {  // { nodeName: whole qconfig } (js/calibrator.mjs merged each onto the global one)
+    const val overrides = o["overrides"];
+    const val names = val::global("Object").call<val>("keys", overrides);
+    for (std::size_t i = 0; i < names["length"].as<std::size_t>(); ++i) {
+      const std::string name = names[i].as<std::string>();
+      q.node_overrides[name] = to_qconfig(overrides[name]);
+    }
+  }
   return q;
 }
 

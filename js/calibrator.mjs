@@ -27,28 +27,58 @@ const WEIGHT_OBSERVERS = ['minmax', 'per_channel_minmax'];
 const QCONFIG_KEYS = {
   activation: 'string', weight: 'string', reduceRange: 'boolean', quantMin: 'integer', quantMax: 'integer',
   averagingConstant: 'number', bins: 'integer', eps: 'number', qscheme: 'string', weightQscheme: 'string',
-  weightReduceRange: 'boolean', inputScale: 'number', inputZeroPoint: 'integer', skip: 'array',
+  weightReduceRange: 'boolean', inputScale: 'number', inputZeroPoint: 'integer', skip: 'array', overrides: 'object',
 };
+// What a per-node override may set: the observers and their options (not the input qparams, skips or overrides).
+const OVERRIDE_KEYS = ['activation', 'weight', 'reduceRange', 'quantMin', 'quantMax', 'averagingConstant', 'bins',
+  'eps', 'qscheme', 'weightQscheme', 'weightReduceRange'];
+
+const isPlainObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkQConfigKeys(qconfig, where, prefix, allowed) {
+  for (const [key, value] of Object.entries(qconfig)) {
+    const kind = allowed.includes(key) ? QCONFIG_KEYS[key] : undefined;
+    if (!kind) throw new QwasmError(`${where}: unknown ${prefix} option '${key}' (known: ${allowed.join(', ')})`);
+    if (value === undefined) continue;
+    const ok = kind === 'integer' ? Number.isSafeInteger(value) : kind === 'array'
+      ? Array.isArray(value) && value.every((v) => typeof v === 'string') : kind === 'object'
+        ? isPlainObject(value) : typeof value === kind;
+    const wanted = kind === 'array' ? 'an array of node names' : kind === 'object' ? 'an object { nodeName: qconfig }'
+      : `a ${kind}`;
+    if (!ok) throw new QwasmError(`${where}: ${prefix}.${key} must be ${wanted}, got ${JSON.stringify(value)}`);
+  }
+}
+
+function checkObserverNames(qconfig, where, prefix) {
+  if (qconfig.activation !== undefined && !ACTIVATION_OBSERVERS.includes(qconfig.activation)) {
+    throw new QwasmError(`${where}: ${prefix}.activation must be one of ${ACTIVATION_OBSERVERS.join(', ')}, got '${qconfig.activation}'`);
+  }
+  if (qconfig.weight !== undefined && !WEIGHT_OBSERVERS.includes(qconfig.weight)) {
+    throw new QwasmError(`${where}: ${prefix}.weight must be one of ${WEIGHT_OBSERVERS.join(', ')}, got '${qconfig.weight}'`);
+  }
+}
 
 function normalizeQConfig(qconfig) {
   const where = 'Calibrator.create';
   if (qconfig === undefined || qconfig === null) return {};
-  if (typeof qconfig !== 'object' || Array.isArray(qconfig)) throw new QwasmError(`${where}: qconfig must be an object`);
-  for (const [key, value] of Object.entries(qconfig)) {
-    const kind = QCONFIG_KEYS[key];
-    if (!kind) throw new QwasmError(`${where}: unknown qconfig option '${key}' (known: ${Object.keys(QCONFIG_KEYS).join(', ')})`);
-    if (value === undefined) continue;
-    const ok = kind === 'integer' ? Number.isSafeInteger(value) : kind === 'array'
-      ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === kind;
-    if (!ok) throw new QwasmError(`${where}: qconfig.${key} must be ${kind === 'array' ? 'an array of node names' : `a ${kind}`}, got ${JSON.stringify(value)}`);
+  if (!isPlainObject(qconfig)) throw new QwasmError(`${where}: qconfig must be an object`);
+  checkQConfigKeys(qconfig, where, 'qconfig', Object.keys(QCONFIG_KEYS));
+  checkObserverNames(qconfig, where, 'qconfig');
+  const normalized = { ...qconfig };
+  if (qconfig.overrides !== undefined) {
+    // Each override is merged onto the global qconfig, so C++ receives whole per-node configs.
+    const global = Object.fromEntries(OVERRIDE_KEYS.filter((k) => qconfig[k] !== undefined).map((k) => [k, qconfig[k]]));
+    normalized.overrides = {};
+    for (const [node, override] of Object.entries(qconfig.overrides)) {
+      if (!isPlainObject(override)) {
+        throw new QwasmError(`${where}: qconfig.overrides['${node}'] must be an object, got ${JSON.stringify(override)}`);
+      }
+      checkQConfigKeys(override, where, `qconfig.overrides['${node}']`, OVERRIDE_KEYS);
+      checkObserverNames(override, where, `qconfig.overrides['${node}']`);
+      normalized.overrides[node] = { ...global, ...override };
+    }
   }
-  if (qconfig.activation !== undefined && !ACTIVATION_OBSERVERS.includes(qconfig.activation)) {
-    throw new QwasmError(`${where}: qconfig.activation must be one of ${ACTIVATION_OBSERVERS.join(', ')}, got '${qconfig.activation}'`);
-  }
-  if (qconfig.weight !== undefined && !WEIGHT_OBSERVERS.includes(qconfig.weight)) {
-    throw new QwasmError(`${where}: qconfig.weight must be one of ${WEIGHT_OBSERVERS.join(', ')}, got '${qconfig.weight}'`);
-  }
-  return { ...qconfig };
+  return normalized;
 }
 
 function metadata(info) {

@@ -264,7 +264,13 @@ export interface QConfig {
   inputZeroPoint?: number;
   /** Node names kept in float (quantize / dequantize inserted around them). */
   skip?: string[];
+  /** Per-node qconfigs (PyTorch's qconfig_dict 'module_name'): the node's weight observer and the observer of its
+   *  output (a Conv/Gemm with a fused Relu: the Relu's output); unset fields come from the global qconfig. */
+  overrides?: Record<string, QConfigOverride>;
 }
+
+export type QConfigOverride = Pick<QConfig, 'activation' | 'weight' | 'reduceRange' | 'quantMin' | 'quantMax' |
+  'averagingConstant' | 'bins' | 'eps' | 'qscheme' | 'weightQscheme' | 'weightReduceRange'>;
 
 export interface CalibrationTensorReport {
   name: string;

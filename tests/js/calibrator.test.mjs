@@ -8,6 +8,7 @@ import * as qwasm from '../../js/index.mjs';
 import { parseNpy } from '../../js/npy.mjs';
 import { load, path as goldenPath } from './golden.mjs';
 import { runOrt } from './ort_reference.mjs';
+import { seededFloats } from './seeded.mjs';
 
 const MODELS = new URL('../../models/', import.meta.url);
 const reference = JSON.parse(readFileSync(new URL('reference_predictions.json', MODELS), 'utf8'));
@@ -144,4 +145,48 @@ test('Calibrator errors are clear and leave the module usable; no leaks over cre
   const before = qwasm.stats().heapBytes;
   for (let i = 0; i < 30; i++) await cycle();
   assert.equal(qwasm.stats().heapBytes, before);
+});
+
+test('per-node overrides: one node gets its own observers, every other tensor and weight keeps the global ones', async () => {
+  await qwasm.init();
+  const model = readFileSync(new URL('../golden/calibration/conv_chain.float.onnx', import.meta.url));
+  const conv2 = '/c2/c2.0/c2.0.0/Conv';
+  const conv2Output = '/c2/c2.0/c2.0.1/Relu_output_0';  // its fused Relu's output is what conv2 outputs
+  const calibrate = async (qconfig) => {
+    const cal = await qwasm.Calibrator.create(model, qconfig);
+    for (let b = 0; b < 4; b++) {
+      await cal.observe({ input: new qwasm.Tensor('float32', seededFloats(2 * 3 * 12 * 12, 40 + b, 1 + b), [2, 3, 12, 12]) });
+    }
+    (await cal.convert()).dispose();
+    const report = cal.report();
+    cal.dispose();
+    return {
+      tensors: Object.fromEntries(report.tensors.map((t) => [t.name, [t.observer, t.scale, t.zero_point]])),
+      weights: Object.fromEntries(report.weights.map((w) => [w.name, [w.qscheme, w.scale, w.zero_point]])),
+    };
+  };
+  const global = await calibrate({});
+  const other = await calibrate({ activation: 'minmax', weight: 'per_channel_minmax' });
+  const mixed = await calibrate({ overrides: { [conv2]: { activation: 'minmax', weight: 'per_channel_minmax' } } });
+  assert.equal(mixed.tensors[conv2Output][0], 'MinMaxObserver');
+  assert.deepEqual(mixed.tensors[conv2Output], other.tensors[conv2Output]);
+  assert.notDeepEqual(global.tensors[conv2Output], other.tensors[conv2Output], 'the fixture must tell the observers apart');
+  const downstream = new Set([conv2Output, '/p2/MaxPool_output_0', '/Flatten_output_0']);  // inherit conv2's qparams
+  for (const [name, value] of Object.entries(mixed.tensors)) {
+    if (!downstream.has(name)) assert.deepEqual(value, global.tensors[name], name);
+  }
+  const conv2Weight = Object.keys(mixed.weights).find((name) => name.startsWith('c2.'));
+  assert.ok(conv2Weight, Object.keys(mixed.weights).join(', '));
+  assert.equal(mixed.weights[conv2Weight][0], 'per_channel_symmetric');
+  assert.deepEqual(mixed.weights[conv2Weight], other.weights[conv2Weight]);
+  for (const [name, value] of Object.entries(mixed.weights)) {
+    if (name !== conv2Weight) assert.deepEqual(value, global.weights[name], name);
+  }
+  await assert.rejects(qwasm.Calibrator.create(model, { overrides: { '/no/such/Conv': { activation: 'minmax' } } }),
+    /overrides name node '\/no\/such\/Conv', which the model does not have/);
+  await assert.rejects(qwasm.Calibrator.create(model, { overrides: { [conv2]: { inputScale: 0.1 } } }),
+    /unknown qconfig.overrides\['\/c2\/c2.0\/c2.0.0\/Conv'\] option 'inputScale'/);
+  await assert.rejects(qwasm.Calibrator.create(model, { overrides: { [conv2]: { activation: 'percentile' } } }),
+    /overrides\['\/c2\/c2.0\/c2.0.0\/Conv'\]\.activation must be one of histogram, minmax, moving_average/);
+  await assert.rejects(qwasm.Calibrator.create(model, { overrides: [] }), /qconfig.overrides must be an object/);
 });

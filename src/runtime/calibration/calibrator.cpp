@@ -92,11 +92,19 @@ class CalibratorImpl : public Calibrator {
     SessionOptions float_options = options;
     float_options.fuse_activations = false;  // keeps every observed tensor (a fused Clip would hide a conv output)
     float_session_ = Session::create_from_model(std::move(model), float_options);
+    for (const auto& [name, override_config] : config_.node_overrides) {
+      bool known = false;
+      for (const graph::Node& n : float_model_.graph.nodes) known = known || n.name == name;
+      check(known, "qconfig: overrides name node '", name,
+            "', which the model does not have (after Conv+BatchNormalization folding)");
+      validate_qconfig(override_config);
+    }
     for (const std::string& t : plan_.observed) {
       if (is_input(t) && config_.input_scale) continue;  // fixed input qparams
-      ObserverOptions o = config_.activation_options;
+      const QConfig& config = config_.for_node(observing_node(t));
+      ObserverOptions o = config.activation_options;
       if (!o.dtype) o.dtype = DType::QUInt8;
-      observers_[t] = make_observer(config_.activation, o);
+      observers_[t] = make_observer(config.activation, o);
     }
   }
 
@@ -204,6 +212,16 @@ class CalibratorImpl : public Calibrator {
     for (const IOInfo& in : inputs())
       if (in.name == t) return true;
     return false;
+  }
+
+  // The node whose qconfig observes tensor t: its producer, or for a Relu fused into a Conv/Gemm/MatMul, that op.
+  std::string observing_node(const std::string& t) const {
+    const graph::Graph& g = float_model_.graph;
+    const std::ptrdiff_t producer = g.producer(t);
+    if (producer < 0) return {};
+    for (const auto& [op, relu] : plan_.fused_relu)
+      if (relu == static_cast<std::size_t>(producer)) return g.nodes[op].name;
+    return g.nodes[static_cast<std::size_t>(producer)].name;
   }
 
   std::vector<std::string> tensor_order() const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +21,17 @@ struct QConfig {
   std::optional<float> input_scale;
   std::optional<int32_t> input_zero_point;
   std::set<std::string> skip;  // node names kept in float (quantize/dequantize inserted around them)
+  // Per-node qconfigs (PyTorch's qconfig_dict "module_name" entries): for a node named here, its weight observer
+  // and the observer of the tensor it outputs (for a Conv/Gemm with a fused Relu: the Relu's output) come from
+  // this config instead. Entries are whole configs (the JS layer merges the user's partial override onto the
+  // global qconfig); their own input_scale / skip / node_overrides are ignored.
+  std::map<std::string, QConfig> node_overrides;
+
+  // The config node `name` quantizes with.
+  const QConfig& for_node(const std::string& name) const {
+    const auto it = node_overrides.find(name);
+    return it == node_overrides.end() ? *this : it->second;
+  }
 };
 
 // Throws qwasm::Error for an unknown observer kind or an option PyTorch would reject.

@@ -158,12 +158,13 @@ class Writer {
   // the weight qparams.
   std::string weight(const Node& n, int axis, QParams& wq) {
     const auto w = g_.find_tensor(n.inputs[1])->constant;
-    ObserverOptions options = config_.weight_options;
-    const bool per_channel = config_.weight == "per_channel_minmax";
+    const QConfig& config = config_.for_node(n.name);
+    ObserverOptions options = config.weight_options;
+    const bool per_channel = config.weight == "per_channel_minmax";
     if (!options.dtype) options.dtype = DType::QInt8;
     if (!options.qscheme) options.qscheme = per_channel ? QScheme::PerChannelSymmetric : QScheme::PerTensorSymmetric;
     options.ch_axis = axis;
-    auto observer = make_observer(config_.weight, options);
+    auto observer = make_observer(config.weight, options);
     FloatTensor values;
     values.shape = w->dims;
     values.data.resize(static_cast<std::size_t>(w->count()));
