@@ -50,3 +50,32 @@ export async function sessionExample(bytes: Uint8Array): Promise<number> {
   await qwasm.InferenceSession.create(bytes, { maxActivationByte: 1 });
   return out.size + peak + kernel.length + scale + live + (dims?.length ?? 0) + Number(idData[0]) + Object.keys(only).length;
 }
+
+export async function poolExample(bytes: Uint8Array): Promise<number> {
+  const pool: qwasm.Pool = await qwasm.createPool(bytes, { workers: 2, threadsPerWorker: 1, maxQueue: 8, timeoutMs: 1000 });
+  const out: qwasm.SessionResults = await pool.run({ input: new qwasm.Tensor('float32', new Float32Array(4), [1, 4]) },
+    { fetches: ['output'], transfer: true });
+  const queued: number = pool.stats().queued;
+  try {
+    await pool.run({});
+  } catch (e) {
+    const code: qwasm.PoolErrorCode = (e as qwasm.PoolError).code;
+    if (code === 'QUEUE_FULL') return 0;
+  }
+  // @ts-expect-error: unknown pool option
+  await qwasm.createPool(bytes, { threads: 2 });
+  // @ts-expect-error: feeds are Tensors, not typed arrays
+  await pool.run({ input: new Float32Array(4) });
+  await pool.close();
+  return queued + Object.keys(out).length;
+}
+
+export async function calibratorOverridesExample(bytes: Uint8Array): Promise<number> {
+  const cal = await qwasm.Calibrator.create(bytes, { activation: 'histogram',
+    overrides: { '/fc/Gemm': { activation: 'minmax', weight: 'per_channel_minmax' } } });
+  // @ts-expect-error: input qparams are global, not per node
+  await qwasm.Calibrator.create(bytes, { overrides: { '/fc/Gemm': { inputScale: 0.1 } } });
+  const n = cal.batchesObserved;
+  cal.dispose();
+  return n;
+}
