@@ -60,7 +60,7 @@ void CatOperator::run(const uint8_t* const* inputs, uint8_t* output) const {
   }
   // Outer slices are independent; a slice is at least one output row, so tasks are never tiny for NCHW/NHWC.
   const int64_t grain = out_slice_ >= 4096 ? 1 : (4096 + out_slice_ - 1) / out_slice_;
-  parallel_for(outer_, grain, [&](int64_t begin, int64_t end) {
+  parallel_for(outer_, grain, out_slice_, [&](int64_t begin, int64_t end) {
     for (int64_t o = begin; o < end; ++o) {
       for (std::size_t i = 0; i < parts_.size(); ++i) {
         const Part& part = parts_[i];

@@ -215,10 +215,10 @@ void Conv2dOperator::run_depthwise(const uint8_t* input, int64_t batch, int64_t 
     for (int64_t oy0 = 0; oy0 < out_h; oy0 += band_out_rows) {
       const int64_t oy1 = std::min(out_h, oy0 + band_out_rows);
       const int64_t r0 = oy0 * g.stride_h, r1 = (oy1 - 1) * g.stride_h + window_rows;
-      parallel_for(r1 - r0, 8, [&](int64_t begin, int64_t end) {
+      parallel_for(r1 - r0, 8, width * c, [&](int64_t begin, int64_t end) {
         qu8_dwconv_pad_rows(b, image, height, width, quantization_.input_zero_point, r0, r0 + begin, r0 + end, band);
       });
-      parallel_for(oy1 - oy0, 1, [&](int64_t begin, int64_t end) {
+      parallel_for(oy1 - oy0, 1, b.out_width * c * g.kernel_h * g.kernel_w, [&](int64_t begin, int64_t end) {
         for (int64_t oy = oy0 + begin; oy < oy0 + end; ++oy) {
           kernel(b, band + (oy * g.stride_h - r0) * row_stride, offsets.data(), packed_weights_.data(),
                  bias_q_.data(), scales_.data(), rq, output + ((n * out_h + oy) * b.out_width) * c);
@@ -254,7 +254,7 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
     const int64_t rows = std::min(slab, m_total - m0);
     const int64_t tiles = (rows + mr - 1) / mr;
     for (int64_t grp = 0; grp < g.groups; ++grp) {
-      parallel_for(rows, 16, [&](int64_t begin, int64_t end) {
+      parallel_for(rows, 16, kc_, [&](int64_t begin, int64_t end) {
         if (pointwise) {
           pointwise_rows(s, input, m0 + begin, m0 + end, panel + begin * kc_);
         } else {
@@ -267,7 +267,7 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
       // Column n0's epilogue values: c2 keeps one per column, c8 four per column pair.
       const int64_t epilogue_step = c2 ? 1 : 2;
       uint8_t* c_group = output + m0 * cout + grp * cout_g;
-      parallel_for(tiles, kTilesPerTask, [&](int64_t t_begin, int64_t t_end) {
+      parallel_for(tiles, kTilesPerTask, mr * cout_g * kc_, [&](int64_t t_begin, int64_t t_end) {
         for (int64_t n0 = 0; n0 < cout_g; n0 += n_block) {
           const int64_t nc = std::min(n_block, cout_g - n0);
           for (int64_t t = t_begin; t < t_end; ++t) {

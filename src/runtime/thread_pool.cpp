@@ -155,4 +155,14 @@ void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn) {
 
 #endif
 
+void parallel_for(int64_t n, int64_t grain, int64_t work_per_item, const RangeFunction& fn) {
+  check(grain > 0, "parallel_for: grain must be > 0");
+  if (n <= 0) return;
+  if (work_per_item > 0 && n <= kMinParallelWork / work_per_item) {
+    for (int64_t begin = 0; begin < n; begin += grain) fn(begin, std::min(n, begin + grain));
+    return;
+  }
+  parallel_for(n, grain, fn);
+}
+
 }  // namespace qwasm

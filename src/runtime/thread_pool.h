@@ -19,4 +19,13 @@ bool threads_supported();
 
 void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn);
 
+// Waking helpers and waiting for them costs tens of microseconds (an Atomics.wait / notify round trip in wasm), more
+// than a small op's whole work: below this many units of work (roughly multiply-accumulates) a loop runs on the
+// caller. The ranges are the same either way, so results stay bit-identical.
+constexpr int64_t kMinParallelWork = int64_t{1} << 20;
+
+// parallel_for for a loop whose items cost about `work_per_item` units each: on the caller when the whole loop is
+// below kMinParallelWork.
+void parallel_for(int64_t n, int64_t grain, int64_t work_per_item, const RangeFunction& fn);
+
 }  // namespace qwasm

@@ -152,7 +152,7 @@ void conv2d_f32_gemm(const F32Conv2dParams& p, const float* x, const float* pack
   // Tasks: (image, group, pixel block); each builds its panel and runs every output-channel row tile of the group.
   const int64_t tasks = p.in.n * p.groups * blocks;
   const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, k * cout_g * static_cast<int64_t>(kF32GemmNr)));
-  parallel_for(tasks, grain, [&](int64_t begin, int64_t end) {
+  parallel_for(tasks, grain, k * cout_g * static_cast<int64_t>(kF32GemmNr), [&](int64_t begin, int64_t end) {
     std::vector<float> panel(static_cast<std::size_t>(k) * kF32GemmNr);
     for (int64_t t = begin; t < end; ++t) {
       const int64_t b = t % blocks, ng = t / blocks, grp = ng % p.groups, n = ng / p.groups;
@@ -260,7 +260,7 @@ void dwconv2d_f32(const F32Conv2dParams& p, const float* x, const float* w, cons
   const int64_t taps = g.kernel_h * g.kernel_w;
   const int64_t planes = p.in.n * p.in.c;
   const DwPlaneFn plane_fn = choose_dw_plane(g);
-  parallel_for(planes, 1, [&](int64_t begin, int64_t end) {
+  parallel_for(planes, 1, multiplier * p.out_h * p.out_w * taps, [&](int64_t begin, int64_t end) {
     std::vector<float> padded(static_cast<std::size_t>(padded_h * padded_w), 0.0f);
     std::vector<float> wv(static_cast<std::size_t>(taps) * 4);
     for (int64_t plane = begin; plane < end; ++plane) {

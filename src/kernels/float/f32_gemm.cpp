@@ -116,7 +116,8 @@ void f32_gemm(std::size_t m, std::size_t n, std::size_t k, const float* a, std::
   const int64_t tiles = static_cast<int64_t>(row_tiles * col_tiles);
   // About 64K multiply-adds per task so that small products stay on one thread.
   const int64_t grain = std::max<int64_t>(1, static_cast<int64_t>(65536 / (kF32GemmMr * kF32GemmNr * std::max<std::size_t>(k, 1))));
-  parallel_for(tiles, grain, [&](int64_t begin, int64_t end) {
+  parallel_for(tiles, grain, static_cast<int64_t>(kF32GemmMr * kF32GemmNr * std::max<std::size_t>(k, 1)),
+               [&](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) {
       // Column-block-major order: consecutive tiles reuse one packed B block.
       const std::size_t jb = static_cast<std::size_t>(t) / row_tiles, ib = static_cast<std::size_t>(t) % row_tiles;
