@@ -10,6 +10,7 @@ const COMMANDS = {
   observe: () => import('./cli/observe.mjs'),
   features: () => import('./cli/features.mjs'),
   serve: () => import('./cli/serve.mjs'),
+  bench: () => import('./cli/bench.mjs'),
 };
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

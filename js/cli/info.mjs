@@ -27,7 +27,7 @@ export function parseDims(values) {
 }
 
 // Zero inputs for every model input, symbolic dims from `dims` (default 1). Null when a rank is unknown.
-function zeroFeeds(session, dims) {
+export function zeroFeeds(session, dims) {
   const feeds = {};
   for (const m of session.inputMetadata) {
     if (m.shape === null) return { error: `input '${m.name}' has an unknown rank` };

@@ -215,3 +215,29 @@ test('qwasm run/info reject bad input with a message and exit code 1', () => wit
   assert.equal(r.status, 1);
   assert.match(r.stderr, /qwasm info: InferenceSession.create: /);
 }));
+
+test('qwasm bench times a model and, with --profile, reports every op of the plan', () => {
+  const model = fileURLToPath(new URL('../../models/fashion_mnist_int8.onnx', import.meta.url));
+  const r = qwasm('bench', model, '--runs', '3', '--warmup', '1', '--profile', '--json', '--no-threads');
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.runs, 3);
+  assert.equal(out.build, 'simd128-st');
+  assert.deepEqual(out.inputs, { input: [1, 1, 28, 28] });
+  assert.ok(out.minMs > 0 && out.minMs <= out.medianMs && out.medianMs <= out.maxMs);
+  const ops = new Set(out.profile.ops.map((e) => e.op));
+  for (const op of ['QConv', 'QMaxPool', 'QLinear', 'QuantizeLinear']) assert.ok(ops.has(op), `${op} profiled`);
+  const shares = out.profile.byOpType.reduce((a, e) => a + e.share, 0);
+  // The session prints ms with 6 significant digits, so the per-type shares sum to 1 within ~1e-6.
+  assert.ok(Math.abs(shares - 1) < 1e-5, `shares sum to ${shares}`);
+  const text = qwasm('bench', model, '--runs', '2', '--warmup', '0', '--profile', '--no-threads');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /per-op time/);
+  assert.match(text.stdout, /by op type:/);
+  const bad = qwasm('bench', model, '--runs', 'many');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /option --runs needs a non-negative integer/);
+  const missing = qwasm('bench', model, '--input', 'nope.npy', '--no-threads');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /nope\.npy/);
+});
