@@ -4,6 +4,7 @@
 //   2. wasm doctest, single-threaded module flags (Node)
 //   3. wasm doctest, pthreads module flags (Node)
 //   4. node --test: JS API (both modules), CLI, type declarations, and real Chromium (tests/browser)
+//   5. fuzz smoke: each libFuzzer program (clang, ASan + UBSan) for 60 s (scripts/fuzz.mjs; QWASM_FUZZ_SECONDS)
 // Prints each runner's own output, then one closing line with the totals.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,14 @@ function doctestCounts(output) {
   return m ? { passed: Number(m[2]), failed: Number(m[3]) } : null;
 }
 
+// scripts/fuzz.mjs: "fuzz model: 12,345 executions, cov 1234, ft 5678, exit 0" per fuzzer.
+function fuzzCounts(output) {
+  const runs = [...output.matchAll(/^fuzz \w+: [\d,]+ executions, .*exit (\S+)$/gm)];
+  if (runs.length === 0) return null;
+  const passed = runs.filter((m) => m[1] === '0').length;
+  return { passed, failed: runs.length - passed };
+}
+
 function nodeTestCounts(output) {
   const pass = output.match(/^# pass (\d+)/m);
   const fail = output.match(/^# fail (\d+)/m);
@@ -53,6 +62,8 @@ const steps = [
     ['--no-experimental-fetch', 'build/wasm-mt/qwasm_unit_tests.js', '--no-colors']), doctestCounts],
   [run('node --test: JS API, CLI, types, Chromium', process.execPath,
     ['--test', '--test-reporter=tap', 'tests/js/', 'tests/browser/']), nodeTestCounts],
+  [run('fuzz smoke (libFuzzer, ASan+UBSan)', process.execPath,
+    ['scripts/fuzz.mjs', '--seconds', process.env.QWASM_FUZZ_SECONDS ?? '60']), fuzzCounts],
 ];
 
 let passed = 0;

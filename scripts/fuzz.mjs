@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// `npm run fuzz -- [--seconds N] [--only model|run] [--no-build]`: builds the libFuzzer programs (clang, ASan +
+// UBSan, build/fuzz) and runs each for N seconds (default 60):
+//   model  bytes as an ONNX model: Session::create with tight limits + one run() on zeros
+//   run    bytes decoded into feeds (type, rank, dims, values) for the default int8 model
+// Seeds: every committed .onnx file (tests/golden, models/) for `model`, a few well-formed and odd feeds for `run`.
+// The growing corpus stays in build/fuzz/corpus/ between runs. A crash, leak, timeout or out-of-memory input is
+// copied to tests/fuzz/regressions/<fuzzer>-<sha1> (the doctest suite replays that directory) and the run fails.
+// Each run appends { date, fuzzer, seconds, execs, coverage, features } to build/fuzz/history.jsonl, which is
+// what docs/ROBUSTNESS.md totals.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const value = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const SECONDS = Number(value('--seconds', '60'));
+const ONLY = value('--only', null);
+if (!Number.isInteger(SECONDS) || SECONDS <= 0) {
+  console.error('fuzz: --seconds needs a positive integer');
+  process.exit(2);
+}
+const FUZZERS = ['model', 'run'].filter((f) => ONLY === null || ONLY === f);
+if (FUZZERS.length === 0) {
+  console.error(`fuzz: --only must be model or run, got '${ONLY}'`);
+  process.exit(2);
+}
+const build = path.join(root, 'build', 'fuzz');
+
+function sh(cmd, argv, options = {}) {
+  const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  if (r.status !== 0) {
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? '');
+    throw new Error(`${cmd} ${argv.join(' ')} failed (exit ${r.status})`);
+  }
+  return r;
+}
+
+if (!args.includes('--no-build')) {
+  process.stdout.write('fuzz: building build/fuzz (clang++, libFuzzer, ASan + UBSan)... ');
+  mkdirSync(build, { recursive: true });
+  sh('cmake', ['-S', root, '-B', build, '-DCMAKE_CXX_COMPILER=clang++', '-DCMAKE_BUILD_TYPE=Release',
+    '-DCMAKE_CXX_FLAGS=-g', '-DQWASM_SANITIZE=ON', '-DQWASM_FUZZ=ON']);
+  sh('cmake', ['--build', build, '--target', ...FUZZERS.map((f) => `qwasm_fuzz_${f}`), '-j', '2']);
+  console.log('done');
+}
+
+function listOnnx(dir, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) listOnnx(p, out);
+    else if (entry.name.endsWith('.onnx')) out.push(p);
+  }
+  return out;
+}
+
+// Seeds for `run`: [type, rank, dims..., values...] as harness.cpp reads them (type 0 float32, 1 uint8, ...).
+function runSeeds() {
+  const image = (type, dims, bytesPerValue) => {
+    const count = dims.reduce((a, b) => a * b, 1);
+    const values = Buffer.alloc(count * bytesPerValue);
+    for (let i = 0; i < values.length; i++) values[i] = (i * 37) & 0xff;
+    return Buffer.concat([Buffer.from([type, dims.length, ...dims]), values, Buffer.from([1])]);
+  };
+  return [image(0, [1, 1, 28, 28], 4), image(0, [2, 1, 28, 28], 4), image(1, [1, 1, 28, 28], 1),
+    image(0, [1, 28, 28], 4), image(0, [1, 1, 27, 29], 4), Buffer.from([0, 0, 0])];
+}
+
+function seedDir(fuzzer) {
+  const dir = path.join(build, 'seeds', fuzzer);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  if (fuzzer === 'model') {
+    for (const file of [...listOnnx(path.join(root, 'tests', 'golden')), ...listOnnx(path.join(root, 'models'))]) {
+      const bytes = readFileSync(file);
+      if (bytes.length <= 1 << 20) copyFileSync(file, path.join(dir, path.basename(file)));
+    }
+  } else {
+    runSeeds().forEach((b, i) => writeFileSync(path.join(dir, `seed-${i}`), b));
+  }
+  return dir;
+}
+
+let failed = false;
+for (const fuzzer of FUZZERS) {
+  const corpus = path.join(build, 'corpus', fuzzer);
+  const artifacts = path.join(build, 'artifacts', fuzzer);
+  mkdirSync(corpus, { recursive: true });
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  const seeds = seedDir(fuzzer);
+  console.log(`\nfuzz ${fuzzer}: ${SECONDS} s, corpus ${path.relative(root, corpus)} + seeds ${readdirSync(seeds).length}`);
+  const r = spawnSync(path.join(build, `qwasm_fuzz_${fuzzer}`), [
+    `-max_total_time=${SECONDS}`, '-timeout=20', '-rss_limit_mb=2560', '-max_len=1048576', '-print_final_stats=1',
+    `-artifact_prefix=${artifacts}/`, corpus, seeds,
+  ], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28,
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:allocator_may_return_null=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' } });
+  const log = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  const lastStatus = [...log.matchAll(/^#(\d+)\s+\S+\s+cov: (\d+) ft: (\d+)/gm)].pop();
+  const execs = Number(log.match(/stat::number_of_executed_units: (\d+)/)?.[1] ?? lastStatus?.[1] ?? 0);
+  const record = { date: new Date().toISOString(), fuzzer, seconds: SECONDS, execs,
+    coverage: Number(lastStatus?.[2] ?? 0), features: Number(lastStatus?.[3] ?? 0), exitCode: r.status };
+  appendFileSync(path.join(build, 'history.jsonl'), `${JSON.stringify(record)}\n`);
+  console.log(`fuzz ${fuzzer}: ${execs.toLocaleString('en')} executions, cov ${record.coverage}, ft ${record.features}, ` +
+    `exit ${r.status}`);
+  const found = readdirSync(artifacts);
+  if (r.status !== 0 || found.length > 0) {
+    failed = true;
+    console.log(log.split('\n').filter((l) => !l.startsWith('#')).slice(-60).join('\n'));
+    mkdirSync(path.join(root, 'tests', 'fuzz', 'regressions'), { recursive: true });
+    for (const name of found) {
+      const bytes = readFileSync(path.join(artifacts, name));
+      const target = path.join(root, 'tests', 'fuzz', 'regressions',
+        `${fuzzer}-${createHash('sha1').update(bytes).digest('hex')}`);
+      if (!existsSync(target)) writeFileSync(target, bytes);
+      console.log(`fuzz ${fuzzer}: ${name} saved as ${path.relative(root, target)}`);
+    }
+  }
+}
+process.exit(failed ? 1 : 0);
