@@ -21,7 +21,8 @@ bool all_inputs_constant(const graph::Graph& graph, const graph::Node& node) {
 }
 
 // Evaluates one node on its constant inputs; returns one TensorData per output (null for an unwanted output).
-std::vector<std::shared_ptr<graph::TensorData>> evaluate(const graph::Model& model, const graph::Node& node) {
+std::vector<std::shared_ptr<graph::TensorData>> evaluate(const graph::Model& model, const graph::Node& node,
+                                                         const FoldOptions& options) {
   const StepContext ctx{node, model.graph, node_opset(model, node)};
   StepPtr step = make_step(ctx);
   if (!step) return {};
@@ -47,6 +48,9 @@ std::vector<std::shared_ptr<graph::TensorData>> evaluate(const graph::Model& mod
   std::vector<void*> buffers;
   for (std::size_t i = 0; i < out_infos.size(); ++i) {
     check(out_infos[i].layout == Layout::Logical, "constant output in a non-logical layout");
+    check(out_infos[i].count() <= options.max_tensor_elements, "constant folding would make output ", i, " a tensor ",
+          "of shape ", shape_string(out_infos[i].shape), " (", out_infos[i].count(),
+          " elements), more than the limit of ", options.max_tensor_elements, " (maxTensorElements)");
     auto data = std::make_shared<graph::TensorData>();
     data->type = out_infos[i].type;
     data->dims = out_infos[i].shape;
@@ -67,7 +71,7 @@ std::size_t fold_constants(graph::Model& model, const FoldOptions& options) {
     const graph::Node& node = graph.nodes[index];
     if (!all_inputs_constant(graph, node)) continue;
     if (!options.fold_dequantize && node.op_type == "DequantizeLinear" && node.domain.empty()) continue;
-    auto outputs = with_node_context(graph, index, [&] { return evaluate(model, node); });
+    auto outputs = with_node_context(graph, index, [&] { return evaluate(model, node, options); });
     if (outputs.empty()) continue;  // no step: left for the unsupported-op report
     for (std::size_t i = 0; i < outputs.size(); ++i) {
       const std::string& name = node.outputs[i];

@@ -28,7 +28,9 @@ using graph::ElementType;
 
 // The load-time passes, in order (see session.h).
 void prepare_graph(graph::Model& model, const SessionOptions& options) {
-  FoldOptions keep_dequantize;
+  FoldOptions fold;
+  fold.max_tensor_elements = options.limits.max_tensor_elements;
+  FoldOptions keep_dequantize = fold;
   keep_dequantize.fold_dequantize = false;
   expand_qoperator(model);
   fold_constants(model, keep_dequantize);
@@ -38,7 +40,7 @@ void prepare_graph(graph::Model& model, const SessionOptions& options) {
   lower_qdq(model);
   lower_uint8_max_pool(model);
   graph::remove_dead_nodes(model.graph);
-  fold_constants(model);  // what lowering left: e.g. DequantizeLinear of weights feeding float ops
+  fold_constants(model, fold);  // what lowering left: e.g. DequantizeLinear of weights feeding float ops
   if (options.fuse_activations) graph::fuse_activations(model.graph);
   graph::remove_dead_nodes(model.graph);
   model.graph.validate();

@@ -82,7 +82,9 @@ class CalibratorImpl : public Calibrator {
   CalibratorImpl(graph::Model model, const QConfig& config, const SessionOptions& options)
       : config_(config), options_(options) {
     validate_qconfig(config);
-    fold_constants(model);
+    FoldOptions fold;
+    fold.max_tensor_elements = options.limits.max_tensor_elements;
+    fold_constants(model, fold);
     graph::remove_dead_nodes(model.graph);
     graph::fold_batch_norm(model.graph);
     graph::fuse_hardswish(model.graph);
