@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run fuzz -- [--seconds N] [--only model|run] [--no-build]`: builds the libFuzzer programs (clang, ASan +
-// UBSan, build/fuzz) and runs each for N seconds (default 60):
+// `npm run fuzz -- [--seconds N] [--only model|run] [--no-build] [--fresh --seed S --runs N]`: builds the libFuzzer
+// programs (clang, ASan + UBSan, build/fuzz) and runs each for N seconds (default 60):
 //   model  bytes as an ONNX model: Session::create with tight limits + one run() on zeros
 //   run    bytes decoded into feeds (type, rank, dims, values) for the default int8 model
 // Seeds: every committed .onnx file (tests/golden, models/) for `model`, a few well-formed and odd feeds for `run`.
@@ -8,6 +8,9 @@
 // copied to tests/fuzz/regressions/<fuzzer>-<sha1> (the doctest suite replays that directory) and the run fails.
 // Each run appends { date, fuzzer, seconds, execs, coverage, features } to build/fuzz/history.jsonl, which is
 // what docs/ROBUSTNESS.md totals.
+// --fresh --seed S --runs N (what `npm test` uses): an empty temporary corpus, a fixed seed and a fixed number of
+// executions per fuzzer (model:runs, run:runs, e.g. --runs 60000,6000), so that a CI result can be reproduced
+// exactly on any machine with the same sources and clang.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +21,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const value = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const SECONDS = Number(value('--seconds', '60'));
+const FRESH = args.includes('--fresh');
+const SEED = value('--seed', null);
+const RUNS = value('--runs', null)?.split(',').map(Number) ?? null;
 const ONLY = value('--only', null);
 if (!Number.isInteger(SECONDS) || SECONDS <= 0) {
   console.error('fuzz: --seconds needs a positive integer');
@@ -87,22 +93,26 @@ function seedDir(fuzzer) {
 
 let failed = false;
 for (const fuzzer of FUZZERS) {
-  const corpus = path.join(build, 'corpus', fuzzer);
-  const artifacts = path.join(build, 'artifacts', fuzzer);
+  const corpus = path.join(build, FRESH ? 'fresh-corpus' : 'corpus', fuzzer);
+  if (FRESH) rmSync(corpus, { recursive: true, force: true });
+  const artifacts = path.join(build, FRESH ? 'fresh-artifacts' : 'artifacts', fuzzer);
   mkdirSync(corpus, { recursive: true });
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
   const seeds = seedDir(fuzzer);
-  console.log(`\nfuzz ${fuzzer}: ${SECONDS} s, corpus ${path.relative(root, corpus)} + seeds ${readdirSync(seeds).length}`);
+  // --runs model,run (one number: both)
+  const limits = RUNS ? [`-runs=${RUNS[fuzzer === 'model' ? 0 : 1] ?? RUNS[0]}`] : [`-max_total_time=${SECONDS}`];
+  if (SEED !== null) limits.push(`-seed=${SEED}`);
+  console.log(`\nfuzz ${fuzzer}: ${limits.join(' ')}, corpus ${path.relative(root, corpus)} + seeds ${readdirSync(seeds).length}`);
   const r = spawnSync(path.join(build, `qwasm_fuzz_${fuzzer}`), [
-    `-max_total_time=${SECONDS}`, '-timeout=20', '-rss_limit_mb=2560', '-max_len=1048576', '-print_final_stats=1',
+    ...limits, '-timeout=20', '-rss_limit_mb=2560', '-max_len=1048576', '-print_final_stats=1',
     `-artifact_prefix=${artifacts}/`, corpus, seeds,
   ], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28,
     env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:allocator_may_return_null=1', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' } });
   const log = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   const lastStatus = [...log.matchAll(/^#(\d+)\s+\S+\s+cov: (\d+) ft: (\d+)/gm)].pop();
   const execs = Number(log.match(/stat::number_of_executed_units: (\d+)/)?.[1] ?? lastStatus?.[1] ?? 0);
-  const record = { date: new Date().toISOString(), fuzzer, seconds: SECONDS, execs,
+  const record = { date: new Date().toISOString(), fuzzer, seconds: RUNS ? null : SECONDS, seed: SEED, execs,
     coverage: Number(lastStatus?.[2] ?? 0), features: Number(lastStatus?.[3] ?? 0), exitCode: r.status };
   appendFileSync(path.join(build, 'history.jsonl'), `${JSON.stringify(record)}\n`);
   console.log(`fuzz ${fuzzer}: ${execs.toLocaleString('en')} executions, cov ${record.coverage}, ft ${record.features}, ` +

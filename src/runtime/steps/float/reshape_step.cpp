@@ -3,6 +3,7 @@
 // before opset 13, input 1 from 13), Identity. run() copies the bytes (the planner may later alias them).
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "core/error.h"
 #include "runtime/steps/float/factories.h"
@@ -30,6 +31,8 @@ Shape reshape_output(const Shape& in, const std::vector<int64_t>& requested, boo
       continue;
     }
     check(v >= 0, "Reshape: invalid shape value ", v, " in ", shape_string(requested));
+    check(v == 0 || known <= std::numeric_limits<int64_t>::max() / v, "Reshape: shape ", shape_string(requested),
+          " has more elements than an int64 can count");
     out[i] = v;
     known *= v;
   }
