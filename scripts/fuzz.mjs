@@ -104,6 +104,7 @@ for (const fuzzer of FUZZERS) {
   const limits = RUNS ? [`-runs=${RUNS[fuzzer === 'model' ? 0 : 1] ?? RUNS[0]}`] : [`-max_total_time=${SECONDS}`];
   if (SEED !== null) limits.push(`-seed=${SEED}`);
   console.log(`\nfuzz ${fuzzer}: ${limits.join(' ')}, corpus ${path.relative(root, corpus)} + seeds ${readdirSync(seeds).length}`);
+  const started = Date.now();
   const r = spawnSync(path.join(build, `qwasm_fuzz_${fuzzer}`), [
     ...limits, '-timeout=20', '-rss_limit_mb=2560', '-max_len=1048576', '-print_final_stats=1',
     `-artifact_prefix=${artifacts}/`, corpus, seeds,
@@ -112,7 +113,9 @@ for (const fuzzer of FUZZERS) {
   const log = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   const lastStatus = [...log.matchAll(/^#(\d+)\s+\S+\s+cov: (\d+) ft: (\d+)/gm)].pop();
   const execs = Number(log.match(/stat::number_of_executed_units: (\d+)/)?.[1] ?? lastStatus?.[1] ?? 0);
-  const record = { date: new Date().toISOString(), fuzzer, seconds: RUNS ? null : SECONDS, seed: SEED, execs,
+  // seconds: what was asked for; elapsed: wall time actually fuzzed (shorter when a finding stops the run).
+  const record = { date: new Date().toISOString(), fuzzer, seconds: RUNS ? null : SECONDS,
+    elapsed: Math.round((Date.now() - started) / 1000), seed: SEED, execs,
     coverage: Number(lastStatus?.[2] ?? 0), features: Number(lastStatus?.[3] ?? 0), exitCode: r.status };
   appendFileSync(path.join(build, 'history.jsonl'), `${JSON.stringify(record)}\n`);
   console.log(`fuzz ${fuzzer}: ${execs.toLocaleString('en')} executions, cov ${record.coverage}, ft ${record.features}, ` +

@@ -36,6 +36,8 @@ TEST_CASE("fuzz regressions: every saved crash input is now handled") {
     }
     ++checked;
   }
+  // The real check is above: under the native ASan + UBSan build any report aborts this case.
+  CHECK(checked >= 4);
   MESSAGE(checked << " regression inputs replayed");
 }
 #endif

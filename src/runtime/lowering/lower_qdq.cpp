@@ -307,7 +307,8 @@ class Lowering {
     const Node* op = p;
     std::size_t op_index = p_index;
     const Node* activation = nullptr;
-    if ((p->op_type == "Relu" || p->op_type == "Clip") && single_use(p->inputs[0])) {
+    // Pattern-matched nodes are not validated yet (the planner does that): a Relu/Clip may have no input.
+    if ((p->op_type == "Relu" || p->op_type == "Clip") && !p->inputs.empty() && single_use(p->inputs[0])) {
       const Node* inner = producer_of(p->inputs[0]);
       if (inner && inner->domain.empty() &&
           (inner->op_type == "Conv" || inner->op_type == "Gemm" || inner->op_type == "MatMul" ||
@@ -587,7 +588,7 @@ class Lowering {
   }
 
   bool lower_plumbing(const Node& op, const std::string& output, const Qu8Params& y) {
-    if (op.outputs.size() != 1) return false;
+    if (op.outputs.size() != 1 || op.inputs.empty()) return false;
     const auto x = dequantized_activation(op.inputs[0]);
     if (!x) return false;
     Node node = op;  // the same op on the codes; shape inputs stay as they are
