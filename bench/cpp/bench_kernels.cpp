@@ -158,6 +158,8 @@ int main(int argc, char** argv) {
     int64_t h, w, cin, cout, k, stride, groups;
   };
   const Layer layers[] = {
+      {"resnet18_conv1_7x7s2_224x224x3to64", 224, 224, 3, 64, 7, 2, 1},
+      {"mobilenetv2_conv1_3x3s2_224x224x3to32", 224, 224, 3, 32, 3, 2, 1},
       {"resnet18_conv2_3x3_56x56x64", 56, 56, 64, 64, 3, 1, 1},
       {"resnet18_conv3_3x3_28x28x128", 28, 28, 128, 128, 3, 1, 1},
       {"resnet18_conv4_3x3_14x14x256", 14, 14, 256, 256, 3, 1, 1},

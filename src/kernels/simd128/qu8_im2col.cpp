@@ -1,5 +1,6 @@
 #include "kernels/simd128/qu8_im2col.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/simd128/simd.h"
@@ -24,11 +25,30 @@ void qu8_im2col(const Qu8Im2colShape& s, const uint8_t* input, int64_t group, in
     const int64_t n = m / pixels, oy = m % pixels / s.out_width, ox = m % s.out_width;
     const uint8_t* image = input + n * s.height * s.width * g.in_channels + group * cin_g;
     int16_t* dst = row;
+    // With one group and no horizontal dilation a kernel row's in-image taps are one contiguous NHWC run:
+    // one widening per kernel row instead of one per tap (ResNet's 7x7 stem has 3 channels per tap).
+    const bool contiguous_taps = g.dilation_w == 1 && cin_g == g.in_channels;
+    const int64_t ix0 = ox * g.stride_w - g.pad_left;
     for (int64_t ky = 0; ky < g.kernel_h; ++ky) {
       const int64_t iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+      if (contiguous_taps || iy < 0 || iy >= s.height) {
+        // Taps [kx_lo, kx_hi) are inside the image (none when the row is outside it); the rest is padding,
+        // whose x - zp is 0.
+        const bool row_inside = iy >= 0 && iy < s.height;
+        const int64_t kx_lo = row_inside ? std::min(g.kernel_w, std::max<int64_t>(0, -ix0)) : g.kernel_w;
+        const int64_t kx_hi = row_inside ? std::max(kx_lo, std::min(g.kernel_w, s.width - ix0)) : g.kernel_w;
+        std::memset(dst, 0, static_cast<std::size_t>(kx_lo * cin_g) * sizeof(int16_t));
+        if (kx_hi > kx_lo) {
+          qu8_widen_less_zero_point(image + (iy * s.width + ix0 + kx_lo) * g.in_channels, (kx_hi - kx_lo) * cin_g,
+                                    s.input_zero_point, dst + kx_lo * cin_g);
+        }
+        std::memset(dst + kx_hi * cin_g, 0, static_cast<std::size_t>((g.kernel_w - kx_hi) * cin_g) * sizeof(int16_t));
+        dst += g.kernel_w * cin_g;
+        continue;
+      }
       for (int64_t kx = 0; kx < g.kernel_w; ++kx, dst += cin_g) {
-        const int64_t ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-        if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width) {
+        const int64_t ix = ix0 + kx * g.dilation_w;
+        if (ix < 0 || ix >= s.width) {
           std::memset(dst, 0, static_cast<std::size_t>(cin_g) * sizeof(int16_t));  // padding: x - zp = 0
         } else {
           qu8_widen_less_zero_point(image + (iy * s.width + ix) * g.in_channels, cin_g, s.input_zero_point, dst);
