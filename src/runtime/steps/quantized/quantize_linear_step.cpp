@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/quantize.h"
+#include "kernels/simd128/q8_quantize.h"
 #include "runtime/steps/quantized/factories.h"
 #include "runtime/steps/quantized/linear_qparams.h"
 
@@ -43,6 +44,14 @@ class QuantizeLinearStep : public Step {
 
   void run(const std::vector<const void*>& inputs, const std::vector<void*>& outputs) override {
     const auto* x = static_cast<const float*>(inputs[0]);
+    if (!q_.per_axis() && q_.quantized_type == ElementType::UInt8) {
+      q8_quantize_to_u8(x, count_, q_.scales[0], q_.zero_points[0], static_cast<uint8_t*>(outputs[0]));
+      return;
+    }
+    if (!q_.per_axis() && q_.quantized_type == ElementType::Int8) {
+      q8_quantize_to_s8(x, count_, q_.scales[0], q_.zero_points[0], static_cast<int8_t*>(outputs[0]));
+      return;
+    }
     const AxisIndexer channel(dims_, axis_, q_.per_axis());
     const int64_t lo = quantized_type_min(q_.quantized_type), hi = quantized_type_max(q_.quantized_type);
     for (int64_t i = 0; i < count_; ++i) {
@@ -52,7 +61,10 @@ class QuantizeLinearStep : public Step {
     }
   }
 
-  std::string kernel() const override { return "quantize_reference"; }
+  std::string kernel() const override {
+    const bool simd = !q_.per_axis() && (q_.quantized_type == ElementType::UInt8 || q_.quantized_type == ElementType::Int8);
+    return simd ? "q8_quantize_simd128" : "quantize_reference";
+  }
 
  private:
   void store(void* out, int64_t i, int64_t v) const {
