@@ -169,3 +169,23 @@ TEST_CASE("session: describe() lists nodes in execution order, whatever order th
   CHECK(relu < sigmoid);
   CHECK(sigmoid < tanh);
 }
+
+TEST_CASE("session: int8 ops with too few or too many inputs are refused when the session is created") {
+  // Found by the model fuzzer: a DynamicQuantizeLinear with no input reached its step's plan().
+  graph::Model model = chain_model({"DynamicQuantizeLinear"}, 4);
+  model.graph.nodes[0].inputs.clear();
+  model.graph.nodes[0].outputs = {"y", "scale", "zero_point"};
+  std::string message = error_of([&] { create(model); });
+  CHECK(message.find("expects 1 input, got 0") != std::string::npos);
+  CHECK(message.find("'n0'") != std::string::npos);
+  // The same for qwasm's own int8 ops, which a file may contain too.
+  model = chain_model({"QLookup"}, 4);
+  model.graph.nodes[0].domain = "qwasm";
+  model.graph.nodes[0].inputs = {"x", "x"};
+  model.opset_imports.push_back({"qwasm", 1});
+  message = error_of([&] { create(model); });
+  CHECK(message.find("expects 1 input, got 2") != std::string::npos);
+  model = chain_model({"MatMulInteger"}, 4);
+  message = error_of([&] { create(model); });
+  CHECK(message.find("expects 2 to 4 inputs, got 1") != std::string::npos);
+}

@@ -3,9 +3,39 @@
 #include <map>
 #include <string>
 
+#include "core/error.h"
 #include "runtime/steps/quantized/factories.h"
 
 namespace qwasm::runtime {
+
+namespace {
+
+// How many inputs each int8 op reads ([min, max]; absent optional inputs count, as "" names). The steps index
+// their inputs freely, so a node from a file with fewer (a fuzzer found DynamicQuantizeLinear with none) is
+// refused here. qwasm-domain nodes are normally made by the lowering passes, but a file may contain them too.
+struct InputCount {
+  std::size_t min, max;
+};
+
+void check_input_count(const graph::Node& node) {
+  static const std::map<std::string, InputCount> counts = {
+      {"QConv", {2, 3}},           {"QLinear", {2, 3}},          {"QAdd", {2, 2}},
+      {"QMul", {2, 2}},            {"QConcat", {1, 1u << 20}},   {"QMaxPool", {1, 1}},
+      {"QAvgPool", {1, 1}},        {"QGlobalAvgPool", {1, 1}},   {"QLookup", {1, 1}},
+      {"QuantizeLinear", {2, 3}},  {"DequantizeLinear", {2, 3}}, {"DynamicQuantizeLinear", {1, 1}},
+      {"MatMulInteger", {2, 4}},   {"ConvInteger", {2, 4}},
+  };
+  const auto it = counts.find(node.op_type);
+  if (it == counts.end()) return;
+  const std::size_t n = node.inputs.size();
+  const InputCount c = it->second;
+  if (n >= c.min && n <= c.max) return;
+  if (c.min == c.max) fail("expects ", c.min, " input", c.min == 1 ? "" : "s", ", got ", n);
+  if (c.max > 4) fail("expects at least ", c.min, " input", c.min == 1 ? "" : "s", ", got ", n);
+  fail("expects ", c.min, " to ", c.max, " inputs, got ", n);
+}
+
+}  // namespace
 
 StepPtr make_quantized_step(const StepContext& ctx) {
   using Factory = StepPtr (*)(const StepContext&);
@@ -17,6 +47,7 @@ StepPtr make_quantized_step(const StepContext& ctx) {
       {"QLookup", make_qlookup_step},
   };
   const graph::Node& node = ctx.node;
+  if (node.domain == "qwasm" || node.domain.empty()) check_input_count(node);
   if (node.domain == "qwasm") {
     const auto it = qwasm_ops.find(node.op_type);
     return it == qwasm_ops.end() ? nullptr : it->second(ctx);
