@@ -11,6 +11,12 @@ void qu8_widen_less_zero_point(const uint8_t* src, int64_t n, int32_t zero_point
   const v128_t zp = wasm_i16x8_splat(static_cast<int16_t>(zero_point));
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) wasm_v128_store(dst + i, wasm_i16x8_sub(wasm_u16x8_load8x8(src + i), zp));
+  if (i < n && n >= 8) {
+    // The tail as one more vector ending at n, overlapping values already written (the same values again):
+    // short runs (a 7x7 stem's 21 values per kernel row) then need no scalar loop.
+    wasm_v128_store(dst + n - 8, wasm_i16x8_sub(wasm_u16x8_load8x8(src + n - 8), zp));
+    return;
+  }
   for (; i < n; ++i) dst[i] = static_cast<int16_t>(src[i] - zero_point);
 }
 
