@@ -53,4 +53,9 @@ struct StepContext {
 
 using StepPtr = std::unique_ptr<Step>;
 
+// Error unless `count` (a node's number of inputs, absent optional ones included) is in [min, max]:
+// "expects 2 to 3 inputs, got 4", "expects 1 input, got 0"; max = kAnyInputCount means no upper bound.
+constexpr std::size_t kAnyInputCount = static_cast<std::size_t>(-1);
+void expect_input_count(std::size_t count, std::size_t min, std::size_t max);
+
 }  // namespace qwasm::runtime

@@ -8,9 +8,7 @@
 namespace qwasm::runtime::float_steps {
 
 void expect_input_count(const std::vector<ValueInfo>& inputs, std::size_t min, std::size_t max) {
-  if (inputs.size() >= min && inputs.size() <= max) return;
-  if (min == max) fail("expects ", min, " input", min == 1 ? "" : "s", ", got ", inputs.size());
-  fail("expects ", min, " to ", max, " inputs, got ", inputs.size());
+  runtime::expect_input_count(inputs.size(), min, max);
 }
 
 bool present(const std::vector<ValueInfo>& inputs, std::size_t index) {
