@@ -44,12 +44,12 @@ class QuantizeLinearStep : public Step {
 
   void run(const std::vector<const void*>& inputs, const std::vector<void*>& outputs) override {
     const auto* x = static_cast<const float*>(inputs[0]);
-    if (!q_.per_axis() && q_.quantized_type == ElementType::UInt8) {
-      q8_quantize_to_u8(x, count_, q_.scales[0], q_.zero_points[0], static_cast<uint8_t*>(outputs[0]));
-      return;
-    }
-    if (!q_.per_axis() && q_.quantized_type == ElementType::Int8) {
-      q8_quantize_to_s8(x, count_, q_.scales[0], q_.zero_points[0], static_cast<int8_t*>(outputs[0]));
+    if (simd_kernel()) {
+      if (q_.quantized_type == ElementType::UInt8) {
+        q8_quantize_to_u8(x, count_, q_.scales[0], q_.zero_points[0], static_cast<uint8_t*>(outputs[0]));
+      } else {
+        q8_quantize_to_s8(x, count_, q_.scales[0], q_.zero_points[0], static_cast<int8_t*>(outputs[0]));
+      }
       return;
     }
     const AxisIndexer channel(dims_, axis_, q_.per_axis());
@@ -61,12 +61,14 @@ class QuantizeLinearStep : public Step {
     }
   }
 
-  std::string kernel() const override {
-    const bool simd = !q_.per_axis() && (q_.quantized_type == ElementType::UInt8 || q_.quantized_type == ElementType::Int8);
-    return simd ? "q8_quantize_simd128" : "quantize_reference";
-  }
+  std::string kernel() const override { return simd_kernel() ? "q8_quantize_simd128" : "quantize_reference"; }
 
  private:
+  // Per-tensor to 8 bits: the SIMD128 kernel (bit-identical to quantize_value); otherwise the scalar loop.
+  bool simd_kernel() const {
+    return !q_.per_axis() && (q_.quantized_type == ElementType::UInt8 || q_.quantized_type == ElementType::Int8);
+  }
+
   void store(void* out, int64_t i, int64_t v) const {
     switch (q_.quantized_type) {
       case ElementType::UInt8: static_cast<uint8_t*>(out)[i] = static_cast<uint8_t>(v); break;
