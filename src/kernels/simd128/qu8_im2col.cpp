@@ -37,19 +37,23 @@ void qu8_im2col(const Qu8Im2colShape& s, const uint8_t* input, int64_t group, in
     const int64_t ix0 = ox * g.stride_w - g.pad_left;
     for (int64_t ky = 0; ky < g.kernel_h; ++ky) {
       const int64_t iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-      if (contiguous_taps || iy < 0 || iy >= s.height) {
-        // Taps [kx_lo, kx_hi) are inside the image (none when the row is outside it); the rest is padding,
-        // whose x - zp is 0.
-        const bool row_inside = iy >= 0 && iy < s.height;
-        const int64_t kx_lo = row_inside ? std::min(g.kernel_w, std::max<int64_t>(0, -ix0)) : g.kernel_w;
-        const int64_t kx_hi = row_inside ? std::max(kx_lo, std::min(g.kernel_w, s.width - ix0)) : g.kernel_w;
+      const int64_t row_values = g.kernel_w * cin_g;
+      if (iy < 0 || iy >= s.height) {  // a padding row: x - zp = 0 for every tap
+        std::memset(dst, 0, static_cast<std::size_t>(row_values) * sizeof(int16_t));
+        dst += row_values;
+        continue;
+      }
+      if (contiguous_taps) {
+        // Taps [kx_lo, kx_hi) are inside the image; those before and after are padding.
+        const int64_t kx_lo = std::min(g.kernel_w, std::max<int64_t>(0, -ix0));
+        const int64_t kx_hi = std::max(kx_lo, std::min(g.kernel_w, s.width - ix0));
         std::memset(dst, 0, static_cast<std::size_t>(kx_lo * cin_g) * sizeof(int16_t));
         if (kx_hi > kx_lo) {
           qu8_widen_less_zero_point(image + (iy * s.width + ix0 + kx_lo) * g.in_channels, (kx_hi - kx_lo) * cin_g,
                                     s.input_zero_point, dst + kx_lo * cin_g);
         }
-        std::memset(dst + kx_hi * cin_g, 0, static_cast<std::size_t>((g.kernel_w - kx_hi) * cin_g) * sizeof(int16_t));
-        dst += g.kernel_w * cin_g;
+        std::memset(dst + kx_hi * cin_g, 0, static_cast<std::size_t>(row_values - kx_hi * cin_g) * sizeof(int16_t));
+        dst += row_values;
         continue;
       }
       for (int64_t kx = 0; kx < g.kernel_w; ++kx, dst += cin_g) {
