@@ -122,9 +122,10 @@ for (const fuzzer of FUZZERS) {
     `exit ${r.status}`);
   // slow-unit-* files are inputs that took over 10 s once: on a busy machine that is the scheduler, not qwasm (a
   // real hang hits -timeout and exits non-zero), so they are reported, not failed on.
-  const slow = readdirSync(artifacts).filter((name) => name.startsWith('slow-unit-'));
+  const produced = readdirSync(artifacts);
+  const slow = produced.filter((name) => name.startsWith('slow-unit-'));
   if (slow.length > 0) console.log(`fuzz ${fuzzer}: ${slow.length} slow unit(s) noted in ${path.relative(root, artifacts)}`);
-  const found = readdirSync(artifacts).filter((name) => !name.startsWith('slow-unit-'));
+  const found = produced.filter((name) => !name.startsWith('slow-unit-'));
   if (r.status !== 0 || found.length > 0) {
     failed = true;
     console.log(log.split('\n').filter((l) => !l.startsWith('#')).slice(-60).join('\n'));
