@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bench_elementwise.h"
+#include "bench_observers.h"
 #include "kernels/simd128/qu8_gemm_4x2c8.h"
 #include "kernels/simd128/qu8_gemm_4x8c2.h"
 #include "ops/conv2d.h"
@@ -182,5 +183,6 @@ int main(int argc, char** argv) {
     if (wanted(l.name)) bench_conv(l.name, l.h, l.w, l.cin, l.cout, l.k, l.stride, l.groups);
   }
   if (wanted("elementwise")) run_elementwise_benchmarks();
+  if (wanted("observer")) run_observer_benchmarks();
   return 0;
 }

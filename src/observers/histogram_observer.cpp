@@ -107,9 +107,11 @@ inline float x86_max(float a, float b) { return a > b ? a : b; }
 namespace {
 
 constexpr std::size_t kLanes = 8;  // Vectorized<float> on PyTorch's AVX2 kernels
-// Elements per parallel task of the batch passes (aminmax, histc): a multiple of 8 lanes, fixed so that the
-// results cannot depend on the thread count (they do not anyway: integer counts, order-free min/max lanes).
-constexpr std::size_t kParallelChunk = std::size_t{1} << 19;
+// Elements per parallel task of aminmax: a multiple of 8 lanes, fixed so that the chunks' lanes are combined in
+// one order whatever the thread count; small enough that a helper waking late still takes its share.
+constexpr std::size_t kParallelChunk = std::size_t{1} << 16;
+// Elements per task of histc (per-worker counters, so any size would do): small enough to balance two threads.
+constexpr std::size_t kHistcTask = std::size_t{1} << 16;
 
 // The 8 lane accumulators of reduce_all's min and max over x[begin, end), folded from the identity (+inf / -inf):
 // lane k sees elements begin + k, begin + k + 8, ...; a partial last vector feeds its first lanes only. begin is
@@ -436,22 +438,24 @@ void histc(const float* x, std::size_t n, int64_t bins, double lo_bound, double 
   const float lo = static_cast<float>(left);
   const float hi = static_cast<float>(right);
   const float width = hi - lo;
-  // Integer counts per task (4 lanes each), added up at the end: exact whatever the split. PyTorch adds 1.0f
-  // per element into float32 bins, the same up to 2^24 per bin (the saturation beyond is reproduced below).
+  // Integer counts per worker (4 lanes each), added up at the end: exact whichever worker counted which element.
+  // PyTorch adds 1.0f per element into float32 bins, the same up to 2^24 per bin (the saturation beyond is
+  // reproduced below).
   const std::size_t stride = static_cast<std::size_t>(bins) + 1;
-  const std::size_t per_chunk = 4 * stride;
-  const std::size_t chunks = (n + kParallelChunk - 1) / kParallelChunk;
+  const std::size_t per_worker = 4 * stride;
+  const std::size_t workers = static_cast<std::size_t>(thread_count());
   // lane_counts is all zeros on entry (a new vector is; every call leaves it so): no clearing pass per batch.
-  if (lane_counts.size() < chunks * per_chunk) lane_counts.resize(chunks * per_chunk, 0u);
-  parallel_for(static_cast<int64_t>(n), static_cast<int64_t>(kParallelChunk), [&](int64_t begin, int64_t end) {
-    uint32_t* counts = lane_counts.data() + static_cast<std::size_t>(begin) / kParallelChunk * per_chunk;
-    count_slots(x, static_cast<std::size_t>(begin), static_cast<std::size_t>(end), bins, lo, hi, width, counts,
-                stride);
-  });
+  if (lane_counts.size() < workers * per_worker) lane_counts.resize(workers * per_worker, 0u);
+  parallel_for_workers(static_cast<int64_t>(n), static_cast<int64_t>(kHistcTask),
+                       [&](int worker, int64_t begin, int64_t end) {
+                         uint32_t* counts = lane_counts.data() + static_cast<std::size_t>(worker) * per_worker;
+                         count_slots(x, static_cast<std::size_t>(begin), static_cast<std::size_t>(end), bins, lo,
+                                     hi, width, counts, stride);
+                       });
   // Every lane into the first (a batch has at most 2^31 elements, so uint32 holds any total), zeroing as it goes.
   uint32_t* total = lane_counts.data();
   total[0] = 0;
-  for (std::size_t lane = 1; lane < 4 * chunks; ++lane) {
+  for (std::size_t lane = 1; lane < 4 * workers; ++lane) {
     uint32_t* counts = lane_counts.data() + lane * stride;
     counts[0] = 0;
     for (std::size_t k = 1; k < stride; ++k) {

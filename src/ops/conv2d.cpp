@@ -254,20 +254,21 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
     const int64_t rows = std::min(slab, m_total - m0);
     const int64_t tiles = (rows + mr - 1) / mr;
     for (int64_t grp = 0; grp < g.groups; ++grp) {
-      parallel_for(rows, 16, kc_, [&](int64_t begin, int64_t end) {
-        if (pointwise) {
-          pointwise_rows(s, input, m0 + begin, m0 + end, panel + begin * kc_);
-        } else {
-          qu8_im2col(s, input, grp, m0 + begin, m0 + end, panel + begin * kc_);
-        }
-      });
       const int16_t* w_group = packed_weights_.data() + grp * packed_group_size_;
       const int32_t* bias = gemm_bias_.data() + grp * gemm_epilogue_size_;
       const float* scales = gemm_scales_.data() + grp * gemm_epilogue_size_;
       // Column n0's epilogue values: c2 keeps one per column, c8 four per column pair.
       const int64_t epilogue_step = c2 ? 1 : 2;
       uint8_t* c_group = output + m0 * cout + grp * cout_g;
+      // Each task gathers its own rows of the panel, then multiplies them: the gather runs on every thread, and
+      // its rows are still in cache for the GEMM. (The work estimate counts the GEMM's multiply-accumulates only.)
       parallel_for(tiles, kTilesPerTask, mr * cout_g * kc_, [&](int64_t t_begin, int64_t t_end) {
+        const int64_t row_begin = t_begin * mr, row_end = std::min(rows, t_end * mr);
+        if (pointwise) {
+          pointwise_rows(s, input, m0 + row_begin, m0 + row_end, panel + row_begin * kc_);
+        } else {
+          qu8_im2col(s, input, grp, m0 + row_begin, m0 + row_end, panel + row_begin * kc_);
+        }
         for (int64_t n0 = 0; n0 < cout_g; n0 += n_block) {
           const int64_t nc = std::min(n_block, cout_g - n0);
           for (int64_t t = t_begin; t < t_end; ++t) {

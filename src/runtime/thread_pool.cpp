@@ -7,6 +7,7 @@
 
 #if defined(QWASM_HAVE_THREADS)
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -22,6 +23,8 @@ namespace {
 // The wasm pthread build preallocates 4 workers (PTHREAD_POOL_SIZE in CMakeLists.txt); the caller is one
 // more participant, so at most 4 helpers plus the caller run.
 constexpr int kMaxHelpers = 4;
+// How long a helper that finished a loop watches for the next one before it sleeps.
+constexpr std::chrono::microseconds kHelperSpin{50};
 
 class Pool {
  public:
@@ -34,28 +37,35 @@ class Pool {
   int threads() const { return threads_; }
   void set_threads(int n) { threads_ = std::clamp(n, 1, max_threads()); }
 
-  void run(int64_t n, int64_t grain, const RangeFunction& fn) {
+  void run(int64_t n, int64_t grain, const WorkerRangeFunction& fn) {
     const int64_t chunks = (n + grain - 1) / grain;
     const int helpers = static_cast<int>(std::min<int64_t>(threads_ - 1, chunks - 1));
     if (helpers <= 0) {
-      for (int64_t c = 0; c < chunks; ++c) fn(c * grain, std::min(n, (c + 1) * grain));
+      for (int64_t c = 0; c < chunks; ++c) fn(0, c * grain, std::min(n, (c + 1) * grain));
       return;
     }
     std::lock_guard<std::mutex> one_loop_at_a_time(run_mutex_);
     start_helpers(helpers);
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::unique_lock<std::mutex> lock(mutex_);
+      // A helper still inside the previous loop's work() finds no chunk left and leaves at once; job_ must not
+      // change under it.
+      idle_.wait(lock, [&] { return busy_helpers_ == 0; });
       job_ = {&fn, n, grain, chunks};
       next_chunk_.store(0);
-      pending_ = helpers;
+      chunks_done_.store(0);
       active_helpers_ = helpers;
       error_ = nullptr;
       ++generation_;
     }
     wake_.notify_all();
-    work();
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return pending_ == 0; });
+    work(0);
+    // Wait for the chunks, not for the helpers: a helper that wakes late (tens of microseconds, sometimes
+    // milliseconds on a VM) finds nothing left, and nobody waits for it. The caller spins: what is left is at most
+    // the chunks the helpers are running, and sleeping would add the caller's own wake-up delay.
+    while (chunks_done_.load(std::memory_order_acquire) < chunks) {
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     if (error_) std::rethrow_exception(error_);
   }
 
@@ -70,7 +80,7 @@ class Pool {
 
  private:
   struct Job {
-    const RangeFunction* fn = nullptr;
+    const WorkerRangeFunction* fn = nullptr;
     int64_t n = 0, grain = 1, chunks = 0;
   };
 
@@ -86,32 +96,40 @@ class Pool {
     }
   }
 
-  void work() {
+  void work(int worker) {
     for (;;) {
       const int64_t c = next_chunk_.fetch_add(1);
       if (c >= job_.chunks) return;
       try {
-        (*job_.fn)(c * job_.grain, std::min(job_.n, (c + 1) * job_.grain));
+        (*job_.fn)(worker, c * job_.grain, std::min(job_.n, (c + 1) * job_.grain));
       } catch (...) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!error_) error_ = std::current_exception();
       }
+      chunks_done_.fetch_add(1, std::memory_order_release);
     }
   }
 
   void helper_loop(int index) {
     uint64_t seen = 0;
     for (;;) {
+      // Loops often come in quick succession (a batch's min/max, then its histogram; one layer, then the next):
+      // watch for the next one a little before sleeping, as waking from a wait costs tens of microseconds.
+      const auto spin_end = std::chrono::steady_clock::now() + kHelperSpin;
+      for (int i = 1; generation_.load(std::memory_order_acquire) == seen; ++i) {
+        if (i % 64 == 0 && std::chrono::steady_clock::now() >= spin_end) break;
+      }
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return stopping_ || (generation_ != seen && index < active_helpers_); });
         if (stopping_) return;
         seen = generation_;
+        ++busy_helpers_;
       }
-      work();
+      work(index + 1);
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (--pending_ == 0) done_.notify_one();
+        if (--busy_helpers_ == 0) idle_.notify_all();
       }
     }
   }
@@ -119,11 +137,12 @@ class Pool {
   int threads_ = 1;
   std::vector<std::thread> workers_;
   std::mutex run_mutex_, mutex_;
-  std::condition_variable wake_, done_;
+  std::condition_variable wake_, idle_;
   Job job_;
   std::atomic<int64_t> next_chunk_{0};
-  int pending_ = 0, active_helpers_ = 0;
-  uint64_t generation_ = 0;
+  std::atomic<int64_t> chunks_done_{0};
+  int busy_helpers_ = 0, active_helpers_ = 0;
+  std::atomic<uint64_t> generation_{0};  // written under mutex_; spinning helpers read it without
   bool stopping_ = false;
   std::exception_ptr error_;
 };
@@ -135,10 +154,14 @@ int thread_count() { return Pool::instance().threads(); }
 int max_thread_count() { return Pool::instance().max_threads(); }
 bool threads_supported() { return true; }
 
-void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn) {
+void parallel_for_workers(int64_t n, int64_t grain, const WorkerRangeFunction& fn) {
   check(grain > 0, "parallel_for: grain must be > 0");
   if (n <= 0) return;
   Pool::instance().run(n, grain, fn);
+}
+
+void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn) {
+  parallel_for_workers(n, grain, [&fn](int, int64_t begin, int64_t end) { fn(begin, end); });
 }
 
 #else  // no thread support: every loop runs on the caller
@@ -151,6 +174,11 @@ bool threads_supported() { return false; }
 void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn) {
   check(grain > 0, "parallel_for: grain must be > 0");
   for (int64_t begin = 0; begin < n; begin += grain) fn(begin, std::min(n, begin + grain));
+}
+
+void parallel_for_workers(int64_t n, int64_t grain, const WorkerRangeFunction& fn) {
+  check(grain > 0, "parallel_for: grain must be > 0");
+  for (int64_t begin = 0; begin < n; begin += grain) fn(0, begin, std::min(n, begin + grain));
 }
 
 #endif

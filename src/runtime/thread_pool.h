@@ -19,6 +19,12 @@ bool threads_supported();
 
 void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn);
 
+// fn(worker, begin, end) over the same ranges as parallel_for, told which participant runs the range: worker is in
+// [0, thread_count()), 0 being the caller, and no two ranges run at once with the same worker. For per-worker
+// scratch (e.g. integer partial sums) when which ranges a worker takes must not matter: that depends on timing.
+using WorkerRangeFunction = std::function<void(int worker, int64_t begin, int64_t end)>;
+void parallel_for_workers(int64_t n, int64_t grain, const WorkerRangeFunction& fn);
+
 // Waking helpers and waiting for them costs tens of microseconds (an Atomics.wait / notify round trip in wasm), more
 // than a small op's whole work: below this many units of work (roughly multiply-accumulates) a loop runs on the
 // caller. The ranges are the same either way, so results stay bit-identical.

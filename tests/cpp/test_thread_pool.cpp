@@ -74,3 +74,55 @@ TEST_CASE("parallel_for with a work estimate: small loops stay on the caller, ev
   CHECK(small.back() == std::make_pair(int64_t{992}, int64_t{1000}));
   set_thread_count(original);
 }
+
+TEST_CASE("parallel_for_workers: every range once, workers in [0, thread_count()), one range at a time per worker") {
+  const int original = thread_count();
+  for (int threads = 1; threads <= max_thread_count(); ++threads) {
+    set_thread_count(threads);
+    for (int repeat = 0; repeat < 20; ++repeat) {
+      const int64_t n = 5000;
+      std::vector<std::atomic<int>> hits(n);
+      std::vector<std::atomic<int>> running(static_cast<std::size_t>(threads));
+      std::atomic<bool> overlap{false}, out_of_range{false}, worker_changed_thread{false};
+      std::mutex m;
+      std::vector<std::thread::id> thread_of_worker(static_cast<std::size_t>(threads));
+      parallel_for_workers(n, 37, [&](int worker, int64_t begin, int64_t end) {
+        if (worker < 0 || worker >= threads) {
+          out_of_range = true;
+          return;
+        }
+        if (running[static_cast<std::size_t>(worker)].fetch_add(1) != 0) overlap = true;
+        {
+          std::lock_guard<std::mutex> lock(m);
+          auto& id = thread_of_worker[static_cast<std::size_t>(worker)];
+          if (id == std::thread::id()) id = std::this_thread::get_id();
+          if (id != std::this_thread::get_id()) worker_changed_thread = true;
+        }
+        for (int64_t i = begin; i < end; ++i) hits[i]++;
+        running[static_cast<std::size_t>(worker)].fetch_sub(1);
+      });
+      CHECK_FALSE(out_of_range.load());
+      CHECK_FALSE(overlap.load());
+      CHECK_FALSE(worker_changed_thread.load());
+      // Worker 0 is the caller (when it took a range at all: fast helpers may take them all).
+      CHECK((thread_of_worker[0] == std::thread::id() || thread_of_worker[0] == std::this_thread::get_id()));
+      CHECK(std::all_of(hits.begin(), hits.end(), [](const std::atomic<int>& h) { return h.load() == 1; }));
+    }
+  }
+  set_thread_count(original);
+}
+
+TEST_CASE("parallel_for: back-to-back loops, each complete when it returns") {
+  // Many short loops in a row: a helper that wakes after its loop has finished must neither run a range twice
+  // nor join the next loop with the previous loop's function.
+  const int original = thread_count();
+  set_thread_count(max_thread_count());
+  for (int loop = 0; loop < 2000; ++loop) {
+    std::vector<int64_t> out(64, -1);
+    parallel_for(64, 1, [&, loop](int64_t begin, int64_t) { out[static_cast<std::size_t>(begin)] = loop + begin; });
+    bool ok = true;
+    for (int64_t i = 0; i < 64; ++i) ok = ok && out[static_cast<std::size_t>(i)] == loop + i;
+    REQUIRE(ok);
+  }
+  set_thread_count(original);
+}
