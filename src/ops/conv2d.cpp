@@ -260,17 +260,18 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
       // Column n0's epilogue values: c2 keeps one per column, c8 four per column pair.
       const int64_t epilogue_step = c2 ? 1 : 2;
       uint8_t* c_group = output + m0 * cout + grp * cout_g;
-      // Each task gathers its own rows of the panel, then multiplies them: the gather runs on every thread, and
-      // its rows are still in cache for the GEMM. (The work estimate counts the GEMM's multiply-accumulates only.)
-      parallel_for(tiles, kTilesPerTask, mr * cout_g * kc_, [&](int64_t t_begin, int64_t t_end) {
-        const int64_t row_begin = t_begin * mr, row_end = std::min(rows, t_end * mr);
+      // Rows [row_begin, row_end) of this group gathered into the panel.
+      const auto gather = [&](int64_t row_begin, int64_t row_end) {
         if (pointwise) {
           pointwise_rows(s, input, m0 + row_begin, m0 + row_end, panel + row_begin * kc_);
         } else {
           qu8_im2col(s, input, grp, m0 + row_begin, m0 + row_end, panel + row_begin * kc_);
         }
-        for (int64_t n0 = 0; n0 < cout_g; n0 += n_block) {
-          const int64_t nc = std::min(n_block, cout_g - n0);
+      };
+      // Tiles [t_begin, t_end) times columns [n_begin, n_end), weight block by weight block.
+      const auto multiply = [&](int64_t t_begin, int64_t t_end, int64_t n_begin, int64_t n_end) {
+        for (int64_t n0 = n_begin; n0 < n_end; n0 += n_block) {
+          const int64_t nc = std::min(n_block, n_end - n0);
           for (int64_t t = t_begin; t < t_end; ++t) {
             const int64_t r0 = t * mr;
             const std::size_t m_tile = static_cast<std::size_t>(std::min(mr, rows - r0));
@@ -280,7 +281,32 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
                  scales + epilogue_step * n0, rq, c_group + r0 * cout + n0, static_cast<std::size_t>(cout));
           }
         }
-      });
+      };
+      const int64_t row_tasks = (tiles + kTilesPerTask - 1) / kTilesPerTask;
+      const int64_t n_blocks = (cout_g + n_block - 1) / n_block;
+      const int64_t threads = thread_count();
+      if (row_tasks >= 2 * threads || n_blocks == 1) {
+        // Each task gathers its own rows, then multiplies them: the gather runs on every thread, and its rows are
+        // still in cache for the GEMM. (The work estimate counts the GEMM's multiply-accumulates only.)
+        parallel_for(tiles, kTilesPerTask, mr * cout_g * kc_, [&](int64_t t_begin, int64_t t_end) {
+          gather(t_begin * mr, std::min(rows, t_end * mr));
+          multiply(t_begin, t_end, 0, cout_g);
+        });
+      } else {
+        // Too few rows to give every thread two tasks (the last layers of a ResNet have 13 tiles): the columns are
+        // split as well, into slices of whole weight blocks, after one gather of all rows. Any split gives the
+        // same bytes: each output element is computed by one kernel call either way.
+        parallel_for(rows, 16, kc_, gather);
+        const int64_t slices = std::min(n_blocks, (2 * threads + row_tasks - 1) / row_tasks);
+        const int64_t slice_columns = (n_blocks + slices - 1) / slices * n_block;
+        parallel_for(row_tasks * slices, 1, kTilesPerTask * mr * slice_columns * kc_, [&](int64_t begin, int64_t end) {
+          for (int64_t task = begin; task < end; ++task) {
+            const int64_t t_begin = task / slices * kTilesPerTask, n_begin = task % slices * slice_columns;
+            multiply(t_begin, std::min(tiles, t_begin + kTilesPerTask), n_begin,
+                     std::min(cout_g, n_begin + slice_columns));
+          }
+        });
+      }
     }
   }
 }

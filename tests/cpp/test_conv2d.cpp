@@ -331,3 +331,23 @@ TEST_CASE("conv: depthwise layers that span several padded bands equal the refer
   }
   CHECK(compared > 0);
 }
+
+TEST_CASE("conv: layers with few output rows split their columns across threads, same bytes for every count") {
+  // 5x7 outputs = 9 tiles (2 tasks of rows): with 2+ threads the columns are split in slices of weight blocks.
+  // K = 576 (qu8_gemm_4x2c8, 112-column blocks) and K = 144 (qu8_gemm_4x8c2, 448-column blocks), with more
+  // columns than one block and a partial last block.
+  Rng rng(11);
+  const int saved = thread_count();
+  for (const auto& [cin, cout] : {std::pair<int64_t, int64_t>{64, 300}, std::pair<int64_t, int64_t>{16, 600}}) {
+    ConvCase c;
+    c.g.in_channels = cin, c.g.out_channels = cout, c.g.kernel_h = c.g.kernel_w = 3;
+    c.g.pad_top = c.g.pad_left = c.g.pad_bottom = c.g.pad_right = 1;
+    c.batch = 1, c.height = 5, c.width = 7;
+    for (int threads = 1; threads <= max_thread_count(); ++threads) {
+      set_thread_count(threads);
+      CAPTURE(threads);
+      CHECK(check_case(rng, c) == 5 * 7 * cout);
+    }
+  }
+  set_thread_count(saved);
+}
