@@ -14,10 +14,11 @@ namespace qwasm {
 
 namespace {
 
-// Upper bound on the im2col panel (bytes): the output is processed in slabs of rows that fit.
-constexpr int64_t kScratchBytes = int64_t{1} << 20;
 // Packed weight columns one GEMM pass reads, so that they stay in L2 while a block of rows goes by.
 constexpr int64_t kWeightBlockBytes = int64_t{128} << 10;
+// Upper bound on an im2col panel (bytes): a worker's panel for one task, or the shared panel of a layer whose
+// columns are split (depthwise bands use it too).
+constexpr int64_t kScratchBytes = int64_t{1} << 20;
 // Rows of tiles per parallel task: big enough to amortize the task, small enough to keep A in L1/L2.
 constexpr int64_t kTilesPerTask = 8;
 
@@ -240,74 +241,86 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
   static_assert(kQu8GemmC2Mr == kQu8GemmMr, "both GEMM kernels take tiles of the same row count");
   const int64_t mr = static_cast<int64_t>(kQu8GemmMr);
   const int64_t row_bytes = kc_ * static_cast<int64_t>(sizeof(int16_t));
-  int64_t slab = std::max<int64_t>(mr, kScratchBytes / row_bytes / mr * mr);
-  slab = std::min(slab, (m_total + mr - 1) / mr * mr);
-  if (static_cast<int64_t>(scratch_.size()) < slab * kc_) scratch_.resize(static_cast<std::size_t>(slab * kc_));
-  int16_t* panel = scratch_.data();
   const int64_t cout = g.out_channels, cout_g = g.out_channels_per_group();
   const bool c2 = gemm_kernel_ == GemmKernel::c2_4x8;
   const bool pointwise = is_pointwise(g);
   const int64_t nr = static_cast<int64_t>(c2 ? kQu8GemmC2Nr : kQu8GemmNr);
   const int64_t n_block = std::max<int64_t>(nr, kWeightBlockBytes / row_bytes / nr * nr);
+  const int64_t n_blocks = (cout_g + n_block - 1) / n_block;
   const Qu8Requantization rq(quantization_.output_zero_point, quantization_.output_min, quantization_.output_max);
-  for (int64_t m0 = 0; m0 < m_total; m0 += slab) {
-    const int64_t rows = std::min(slab, m_total - m0);
-    const int64_t tiles = (rows + mr - 1) / mr;
-    for (int64_t grp = 0; grp < g.groups; ++grp) {
-      const int16_t* w_group = packed_weights_.data() + grp * packed_group_size_;
-      const int32_t* bias = gemm_bias_.data() + grp * gemm_epilogue_size_;
-      const float* scales = gemm_scales_.data() + grp * gemm_epilogue_size_;
-      // Column n0's epilogue values: c2 keeps one per column, c8 four per column pair.
-      const int64_t epilogue_step = c2 ? 1 : 2;
-      uint8_t* c_group = output + m0 * cout + grp * cout_g;
-      // Rows [row_begin, row_end) of this group gathered into the panel.
-      const auto gather = [&](int64_t row_begin, int64_t row_end) {
-        if (pointwise) {
-          pointwise_rows(s, input, m0 + row_begin, m0 + row_end, panel + row_begin * kc_);
-        } else {
-          qu8_im2col(s, input, grp, m0 + row_begin, m0 + row_end, panel + row_begin * kc_);
-        }
-      };
-      // Tiles [t_begin, t_end) times columns [n_begin, n_end), weight block by weight block.
-      const auto multiply = [&](int64_t t_begin, int64_t t_end, int64_t n_begin, int64_t n_end) {
-        for (int64_t n0 = n_begin; n0 < n_end; n0 += n_block) {
-          const int64_t nc = std::min(n_block, n_end - n0);
-          for (int64_t t = t_begin; t < t_end; ++t) {
-            const int64_t r0 = t * mr;
-            const std::size_t m_tile = static_cast<std::size_t>(std::min(mr, rows - r0));
-            const auto gemm = c2 ? qu8_gemm_4x8c2 : qu8_gemm_4x2c8;
-            gemm(m_tile, static_cast<std::size_t>(nc), static_cast<std::size_t>(kc_), panel + r0 * kc_,
-                 static_cast<std::size_t>(kc_), w_group + n0 * kc_, bias + epilogue_step * n0,
-                 scales + epilogue_step * n0, rq, c_group + r0 * cout + n0, static_cast<std::size_t>(cout));
-          }
-        }
-      };
-      const int64_t row_tasks = (tiles + kTilesPerTask - 1) / kTilesPerTask;
-      const int64_t n_blocks = (cout_g + n_block - 1) / n_block;
-      const int64_t threads = thread_count();
-      if (row_tasks >= 2 * threads || n_blocks == 1) {
-        // Each task gathers its own rows, then multiplies them: the gather runs on every thread, and its rows are
-        // still in cache for the GEMM. (The work estimate counts the GEMM's multiply-accumulates only.)
-        parallel_for(tiles, kTilesPerTask, mr * cout_g * kc_, [&](int64_t t_begin, int64_t t_end) {
-          gather(t_begin * mr, std::min(rows, t_end * mr));
-          multiply(t_begin, t_end, 0, cout_g);
-        });
-      } else {
-        // Too few rows to give every thread two tasks (the last layers of a ResNet have 13 tiles): the columns are
-        // split as well, into slices of whole weight blocks, after one gather of all rows. Any split gives the
-        // same bytes: each output element is computed by one kernel call either way.
-        parallel_for(rows, 16, kc_, gather);
-        const int64_t slices = std::min(n_blocks, (2 * threads + row_tasks - 1) / row_tasks);
-        const int64_t slice_columns = (n_blocks + slices - 1) / slices * n_block;
-        parallel_for(row_tasks * slices, 1, kTilesPerTask * mr * slice_columns * kc_, [&](int64_t begin, int64_t end) {
-          for (int64_t task = begin; task < end; ++task) {
-            const int64_t t_begin = task / slices * kTilesPerTask, n_begin = task % slices * slice_columns;
-            multiply(t_begin, std::min(tiles, t_begin + kTilesPerTask), n_begin,
-                     std::min(cout_g, n_begin + slice_columns));
-          }
-        });
+  // Column n0's epilogue values: c2 keeps one per column, c8 four per column pair.
+  const int64_t epilogue_step = c2 ? 1 : 2;
+
+  // Output rows [row_begin, row_end) of group grp gathered into `panel` (its row 0 is row_begin).
+  const auto gather = [&](int64_t grp, int64_t row_begin, int64_t row_end, int16_t* panel) {
+    if (pointwise) {
+      pointwise_rows(s, input, row_begin, row_end, panel);
+    } else {
+      qu8_im2col(s, input, grp, row_begin, row_end, panel);
+    }
+  };
+  // Output rows [row_begin, row_end) (whole tiles but maybe the last) of group grp, columns [n_begin, n_end) of
+  // the group, from their gathered rows in `panel`, weight block by weight block.
+  const auto multiply = [&](int64_t grp, int64_t row_begin, int64_t row_end, const int16_t* panel, int64_t n_begin,
+                            int64_t n_end) {
+    const int16_t* w_group = packed_weights_.data() + grp * packed_group_size_;
+    const int32_t* bias = gemm_bias_.data() + grp * gemm_epilogue_size_;
+    const float* scales = gemm_scales_.data() + grp * gemm_epilogue_size_;
+    uint8_t* c_group = output + grp * cout_g;
+    const auto gemm = c2 ? qu8_gemm_4x8c2 : qu8_gemm_4x2c8;
+    for (int64_t n0 = n_begin; n0 < n_end; n0 += n_block) {
+      const int64_t nc = std::min(n_block, n_end - n0);
+      for (int64_t r0 = row_begin; r0 < row_end; r0 += mr) {
+        const std::size_t m_tile = static_cast<std::size_t>(std::min(mr, row_end - r0));
+        gemm(m_tile, static_cast<std::size_t>(nc), static_cast<std::size_t>(kc_), panel + (r0 - row_begin) * kc_,
+             static_cast<std::size_t>(kc_), w_group + n0 * kc_, bias + epilogue_step * n0,
+             scales + epilogue_step * n0, rq, c_group + r0 * cout + n0, static_cast<std::size_t>(cout));
       }
     }
+  };
+
+  const int64_t threads = thread_count();
+  const int64_t tiles = (m_total + mr - 1) / mr;
+  // Tiles per task: kTilesPerTask, or fewer for very deep layers so that a worker's panel stays within
+  // kScratchBytes (or one tile).
+  const int64_t tiles_per_task = std::clamp<int64_t>(kScratchBytes / (mr * row_bytes), 1, kTilesPerTask);
+  const int64_t task_rows = tiles_per_task * mr;
+  const int64_t row_tasks = (tiles + tiles_per_task - 1) / tiles_per_task;
+  if (row_tasks >= 2 * threads || n_blocks == 1 || m_total * row_bytes > kScratchBytes) {
+    // One loop over the whole output per group. Each task gathers its rows into its worker's own panel and
+    // multiplies them at once, while they are in cache. (The work estimate counts multiply-accumulates only.)
+    const std::size_t panel_size = static_cast<std::size_t>(task_rows * kc_);
+    if (scratch_.size() < static_cast<std::size_t>(threads) * panel_size) {
+      scratch_.resize(static_cast<std::size_t>(threads) * panel_size);
+    }
+    for (int64_t grp = 0; grp < g.groups; ++grp) {
+      parallel_for_workers(tiles, tiles_per_task, mr * cout_g * kc_, [&](int worker, int64_t t_begin, int64_t t_end) {
+        int16_t* panel = scratch_.data() + static_cast<std::size_t>(worker) * panel_size;
+        const int64_t row_begin = t_begin * mr, row_end = std::min(m_total, t_end * mr);
+        gather(grp, row_begin, row_end, panel);
+        multiply(grp, row_begin, row_end, panel, 0, cout_g);
+      });
+    }
+    return;
+  }
+  // Too few rows to give every thread two tasks (ResNet-18's 7x7 layers have 13 tiles): the columns are split too,
+  // into slices of whole weight blocks, after one gather of all rows into a shared panel (within kScratchBytes).
+  // Any split gives the same bytes: each output element is computed by one kernel call either way.
+  if (scratch_.size() < static_cast<std::size_t>(m_total * kc_)) {
+    scratch_.resize(static_cast<std::size_t>(m_total * kc_));
+  }
+  int16_t* panel = scratch_.data();
+  const int64_t slices = std::min(n_blocks, (2 * threads + row_tasks - 1) / row_tasks);
+  const int64_t slice_columns = (n_blocks + slices - 1) / slices * n_block;
+  for (int64_t grp = 0; grp < g.groups; ++grp) {
+    parallel_for(m_total, 16, kc_, [&](int64_t begin, int64_t end) { gather(grp, begin, end, panel + begin * kc_); });
+    parallel_for(row_tasks * slices, 1, task_rows * slice_columns * kc_, [&](int64_t begin, int64_t end) {
+      for (int64_t task = begin; task < end; ++task) {
+        const int64_t row_begin = task / slices * task_rows, n_begin = task % slices * slice_columns;
+        multiply(grp, row_begin, std::min(m_total, row_begin + task_rows), panel + row_begin * kc_, n_begin,
+                 std::min(cout_g, n_begin + slice_columns));
+      }
+    });
   }
 }
 

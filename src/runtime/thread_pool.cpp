@@ -183,14 +183,18 @@ void parallel_for_workers(int64_t n, int64_t grain, const WorkerRangeFunction& f
 
 #endif
 
-void parallel_for(int64_t n, int64_t grain, int64_t work_per_item, const RangeFunction& fn) {
+void parallel_for_workers(int64_t n, int64_t grain, int64_t work_per_item, const WorkerRangeFunction& fn) {
   check(grain > 0, "parallel_for: grain must be > 0");
   if (n <= 0) return;
   if (work_per_item > 0 && n <= kMinParallelWork / work_per_item) {
-    for (int64_t begin = 0; begin < n; begin += grain) fn(begin, std::min(n, begin + grain));
+    for (int64_t begin = 0; begin < n; begin += grain) fn(0, begin, std::min(n, begin + grain));
     return;
   }
-  parallel_for(n, grain, fn);
+  parallel_for_workers(n, grain, fn);
+}
+
+void parallel_for(int64_t n, int64_t grain, int64_t work_per_item, const RangeFunction& fn) {
+  parallel_for_workers(n, grain, work_per_item, [&fn](int, int64_t begin, int64_t end) { fn(begin, end); });
 }
 
 }  // namespace qwasm

@@ -33,5 +33,6 @@ constexpr int64_t kMinParallelWork = int64_t{1} << 20;
 // parallel_for for a loop whose items cost about `work_per_item` units each: on the caller when the whole loop is
 // below kMinParallelWork.
 void parallel_for(int64_t n, int64_t grain, int64_t work_per_item, const RangeFunction& fn);
+void parallel_for_workers(int64_t n, int64_t grain, int64_t work_per_item, const WorkerRangeFunction& fn);
 
 }  // namespace qwasm

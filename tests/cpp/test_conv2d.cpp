@@ -224,12 +224,12 @@ TEST_CASE("conv: kernel choice") {
   CHECK(Conv2dOperator::create(g, q, w.data(), nullptr).kernel_name() == "qu8_gemm_4x2c8");
 }
 
-TEST_CASE("conv: results do not depend on the thread count; large layers span several im2col slabs") {
+TEST_CASE("conv: results do not depend on the thread count; large layers span many tasks") {
   Rng rng(5);
   ConvCase c;
   c.g.in_channels = 64, c.g.out_channels = 24, c.g.kernel_h = c.g.kernel_w = 3;
   c.g.pad_top = c.g.pad_left = c.g.pad_bottom = c.g.pad_right = 1;
-  c.batch = 2, c.height = 30, c.width = 31;  // 1860 rows x 576 int16 > one 1 MiB slab
+  c.batch = 2, c.height = 30, c.width = 31;  // 1860 rows: 59 tasks of 32 rows
   const int64_t k = 576;
   const ConvQuantization q = random_quantization(rng, 24, k);
   const std::vector<int8_t> w = random_ints<int8_t>(rng, 24 * 576, -128, 127);
@@ -348,6 +348,23 @@ TEST_CASE("conv: layers with few output rows split their columns across threads,
       CAPTURE(threads);
       CHECK(check_case(rng, c) == 5 * 7 * cout);
     }
+  }
+  set_thread_count(saved);
+}
+
+TEST_CASE("conv: very deep layers take fewer tiles per task, same bytes for every thread count") {
+  // K = 3 * 3 * 2048 = 18432: a 32-row panel would exceed 1 MiB, so tasks hold 7 tiles; 36 rows of 36 KiB exceed
+  // the shared panel's bound too, so the columns are not split even with few tasks.
+  Rng rng(12);
+  ConvCase c;
+  c.g.in_channels = 2048, c.g.out_channels = 8, c.g.kernel_h = c.g.kernel_w = 3;
+  c.g.pad_top = c.g.pad_left = c.g.pad_bottom = c.g.pad_right = 1;
+  c.batch = 1, c.height = 6, c.width = 6;
+  const int saved = thread_count();
+  for (int threads = 1; threads <= max_thread_count(); ++threads) {
+    set_thread_count(threads);
+    CAPTURE(threads);
+    CHECK(check_case(rng, c) == 6 * 6 * 8);
   }
   set_thread_count(saved);
 }
