@@ -1,8 +1,11 @@
 #include "ops/max_pool2d.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "kernels/simd128/qu8_maxpool.h"
 #include "ops/pool_common.h"
+#include "runtime/thread_pool.h"
 
 namespace qwasm {
 
@@ -19,9 +22,20 @@ void MaxPool2dOperator::run(const NhwcDims& dims, const uint8_t* input, uint8_t*
   const NhwcDims out = output_dims(dims);
   if (dims.n == 0 || dims.c == 0) return;
   check(input != nullptr && output != nullptr, "max_pool2d: null input or output");
-  for_each_image(dims, out, [&](const NhwcDims& one, int64_t in_offset, int64_t out_offset) {
-    max_pool2d_qu8_simd128(one, input + in_offset, geometry_, output + out_offset);
-  });
+  // Threads share the output rows of all images (ResNet-18's pool is one 112x112x64 image); the estimate counts
+  // one unit per channel and window tap.
+  NhwcDims one = dims;
+  one.n = 1;
+  const int64_t in_image = dims.h * dims.w * dims.c, out_image = out.h * out.w * out.c;
+  parallel_for(dims.n * out.h, 4, out.w * dims.c * geometry_.kernel_h * geometry_.kernel_w,
+               [&](int64_t begin, int64_t end) {
+                 for (int64_t r = begin; r < end;) {
+                   const int64_t n = r / out.h, oh = r % out.h, rows = std::min(out.h - oh, end - r);
+                   max_pool2d_qu8_simd128_rows(one, input + n * in_image, geometry_, output + n * out_image, oh,
+                                               oh + rows);
+                   r += rows;
+                 }
+               });
 }
 
 }  // namespace qwasm

@@ -12,6 +12,8 @@
 #include "kernels/simd128/qu8_avgpool.h"
 #include "kernels/simd128/qu8_gavgpool.h"
 #include "kernels/simd128/qu8_maxpool.h"
+#include "ops/max_pool2d.h"
+#include "runtime/thread_pool.h"
 
 using namespace qwasm;
 
@@ -148,4 +150,27 @@ TEST_CASE("avg_pool2d honours count_include_pad=False and divisor_override (PyTo
   avg_pool2d_qu8_reference(in, x.data(), {1.0f, 0}, g, divisor, y.data(), {1.0f, 0});
   CHECK(y[0] == 8);
   CHECK(y[4] == 18);
+}
+
+TEST_CASE("MaxPool2dOperator shares output rows between threads: the reference's bytes for every thread count") {
+  // Two 121x119x64 images, 3x3 stride 2 pad 1 (ResNet-18's pool): 4M units of work, so it runs on the pool, with
+  // row ranges that cross from one image into the next.
+  std::mt19937 rng(3);
+  const NhwcDims in{2, 121, 119, 64};
+  Pool2dGeometry g;
+  g.kernel_h = g.kernel_w = 3, g.stride_h = g.stride_w = 2, g.pad_h = g.pad_w = 1;
+  const NhwcDims out = pool2d_output_dims(in, g, "test");
+  const auto x = random_bytes(rng, in.n * in.h * in.w * in.c);
+  std::vector<uint8_t> ref(static_cast<std::size_t>(out.n * out.h * out.w * out.c));
+  max_pool2d_qu8_reference(in, x.data(), g, ref.data());
+  const MaxPool2dOperator op = MaxPool2dOperator::create(g);
+  const int saved = thread_count();
+  for (int threads = 1; threads <= max_thread_count(); ++threads) {
+    set_thread_count(threads);
+    CAPTURE(threads);
+    std::vector<uint8_t> got(ref.size(), 7);
+    op.run(in, x.data(), got.data());
+    CHECK(got == ref);
+  }
+  set_thread_count(saved);
 }

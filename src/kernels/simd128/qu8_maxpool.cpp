@@ -11,8 +11,16 @@ using namespace simd128_detail;
 
 void max_pool2d_qu8_simd128(const NhwcDims& in, const uint8_t* x, const Pool2dGeometry& g, uint8_t* y) {
   const NhwcDims out = pool2d_output_dims(in, g, "max_pool2d");
+  max_pool2d_qu8_simd128_rows(in, x, g, y, 0, out.h);
+}
+
+void max_pool2d_qu8_simd128_rows(const NhwcDims& in, const uint8_t* x, const Pool2dGeometry& g, uint8_t* y,
+                                 int64_t oh_begin, int64_t oh_end) {
+  const NhwcDims out = pool2d_output_dims(in, g, "max_pool2d");
+  oh_begin = std::max<int64_t>(oh_begin, 0);
+  oh_end = std::min(oh_end, out.h);
   for (int64_t n = 0; n < in.n; ++n) {
-    for (int64_t oh = 0; oh < out.h; ++oh) {
+    for (int64_t oh = oh_begin; oh < oh_end; ++oh) {
       for (int64_t ow = 0; ow < out.w; ++ow) {
         uint8_t* dst = y + ((n * out.h + oh) * out.w + ow) * in.c;
         for (int64_t c = 0; c < in.c; c += 16) {
