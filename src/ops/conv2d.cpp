@@ -290,7 +290,7 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
   const int64_t tiles_per_task = std::clamp<int64_t>(kScratchBytes / (mr * row_bytes), 1, kTilesPerTask);
   const int64_t task_rows = tiles_per_task * mr;
   const int64_t row_tasks = (tiles + tiles_per_task - 1) / tiles_per_task;
-  if (row_tasks >= 2 * threads || n_blocks == 1 || m_total * row_bytes > kScratchBytes) {
+  if (threads == 1 || row_tasks >= 2 * threads || n_blocks == 1 || m_total * row_bytes > kScratchBytes) {
     // One loop over the whole output per group. Each task gathers its rows into its worker's own panel and
     // multiplies them at once, while they are in cache. (The work estimate counts multiply-accumulates only.)
     const std::size_t panel_size = static_cast<std::size_t>(task_rows * kc_);
