@@ -7,8 +7,8 @@
 // u8 -> i16 widening then happen once per panel element instead of once per (element x column tile), padding
 // becomes plain zeros so the microkernel has no edge cases and no zero-point correction terms, and 1x1 convs
 // and linear layers use the very same kernel. The cost is O(M*K) copying against O(M*K*N) multiply-adds, small
-// for the channel counts of real networks, and the scratch is bounded because the operator processes the output
-// in slabs of rows.
+// for the channel counts of real networks, and the scratch is bounded because each parallel task of the operator
+// gathers only its own rows (a few tiles) into its worker's panel.
 #pragma once
 
 #include <cstdint>
