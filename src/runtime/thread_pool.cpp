@@ -16,6 +16,15 @@
 
 namespace qwasm {
 
+namespace {
+
+// Every range on the calling thread, in order, as worker 0: loops too small for the pool, and builds without one.
+void run_on_caller(int64_t n, int64_t grain, const WorkerRangeFunction& fn) {
+  for (int64_t begin = 0; begin < n; begin += grain) fn(0, begin, std::min(n, begin + grain));
+}
+
+}  // namespace
+
 #if defined(QWASM_HAVE_THREADS)
 
 namespace {
@@ -41,7 +50,7 @@ class Pool {
     const int64_t chunks = (n + grain - 1) / grain;
     const int helpers = static_cast<int>(std::min<int64_t>(threads_ - 1, chunks - 1));
     if (helpers <= 0) {
-      for (int64_t c = 0; c < chunks; ++c) fn(0, c * grain, std::min(n, (c + 1) * grain));
+      run_on_caller(n, grain, fn);
       return;
     }
     std::lock_guard<std::mutex> one_loop_at_a_time(run_mutex_);
@@ -160,10 +169,6 @@ void parallel_for_workers(int64_t n, int64_t grain, const WorkerRangeFunction& f
   Pool::instance().run(n, grain, fn);
 }
 
-void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn) {
-  parallel_for_workers(n, grain, [&fn](int, int64_t begin, int64_t end) { fn(begin, end); });
-}
-
 #else  // no thread support: every loop runs on the caller
 
 void set_thread_count(int) {}
@@ -171,23 +176,22 @@ int thread_count() { return 1; }
 int max_thread_count() { return 1; }
 bool threads_supported() { return false; }
 
-void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn) {
-  check(grain > 0, "parallel_for: grain must be > 0");
-  for (int64_t begin = 0; begin < n; begin += grain) fn(begin, std::min(n, begin + grain));
-}
-
 void parallel_for_workers(int64_t n, int64_t grain, const WorkerRangeFunction& fn) {
   check(grain > 0, "parallel_for: grain must be > 0");
-  for (int64_t begin = 0; begin < n; begin += grain) fn(0, begin, std::min(n, begin + grain));
+  run_on_caller(n, grain, fn);
 }
 
 #endif
+
+void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn) {
+  parallel_for_workers(n, grain, [&fn](int, int64_t begin, int64_t end) { fn(begin, end); });
+}
 
 void parallel_for_workers(int64_t n, int64_t grain, int64_t work_per_item, const WorkerRangeFunction& fn) {
   check(grain > 0, "parallel_for: grain must be > 0");
   if (n <= 0) return;
   if (work_per_item > 0 && n <= kMinParallelWork / work_per_item) {
-    for (int64_t begin = 0; begin < n; begin += grain) fn(0, begin, std::min(n, begin + grain));
+    run_on_caller(n, grain, fn);
     return;
   }
   parallel_for_workers(n, grain, fn);

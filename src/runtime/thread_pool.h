@@ -25,9 +25,9 @@ void parallel_for(int64_t n, int64_t grain, const RangeFunction& fn);
 using WorkerRangeFunction = std::function<void(int worker, int64_t begin, int64_t end)>;
 void parallel_for_workers(int64_t n, int64_t grain, const WorkerRangeFunction& fn);
 
-// Waking helpers and waiting for them costs tens of microseconds (an Atomics.wait / notify round trip in wasm), more
-// than a small op's whole work: below this many units of work (roughly multiply-accumulates) a loop runs on the
-// caller. The ranges are the same either way, so results stay bit-identical.
+// A sleeping helper takes tens of microseconds to wake (an Atomics.wait / notify round trip in wasm), more than a
+// small op's whole work: below this many units of work (roughly multiply-accumulates) a loop runs on the caller.
+// The ranges are the same either way, so results stay bit-identical.
 constexpr int64_t kMinParallelWork = int64_t{1} << 20;
 
 // parallel_for for a loop whose items cost about `work_per_item` units each: on the caller when the whole loop is
