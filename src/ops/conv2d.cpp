@@ -19,9 +19,10 @@ constexpr int64_t kWeightBlockBytes = int64_t{128} << 10;
 // Upper bound on an im2col panel (bytes): a worker's panel for one task, or the shared panel of a layer whose
 // columns are split (depthwise bands use it too).
 constexpr int64_t kScratchBytes = int64_t{1} << 20;
-// parallel_for's work estimates count multiply-accumulates. Widening one input element into a padded band costs
-// about as much as this many (the GEMM kernels run ~35 GMAC/s, the widening copy a few G elements/s), so a band of
-// a MobileNetV2 layer (114 rows x 112 x 32) is padded by every thread instead of by the caller alone.
+// parallel_for's work estimates count multiply-accumulates. Widening one input element (into a padded depthwise
+// band or an im2col panel) costs about as much as this many (the GEMM kernels run ~35 GMAC/s, the widening copy a
+// few G elements/s), so a band of a MobileNetV2 layer (114 rows x 112 x 32) is padded by every thread instead of
+// by the caller alone.
 constexpr int64_t kWideningCost = 8;
 // Rows of tiles per parallel task: big enough to amortize the task, small enough to keep A in L1/L2.
 constexpr int64_t kTilesPerTask = 8;
@@ -317,7 +318,8 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
   const int64_t slices = std::min(n_blocks, (2 * threads + row_tasks - 1) / row_tasks);
   const int64_t slice_columns = (n_blocks + slices - 1) / slices * n_block;
   for (int64_t grp = 0; grp < g.groups; ++grp) {
-    parallel_for(m_total, 16, kc_, [&](int64_t begin, int64_t end) { gather(grp, begin, end, panel + begin * kc_); });
+    parallel_for(m_total, 16, kc_ * kWideningCost,
+                 [&](int64_t begin, int64_t end) { gather(grp, begin, end, panel + begin * kc_); });
     parallel_for(row_tasks * slices, 1, task_rows * slice_columns * kc_, [&](int64_t begin, int64_t end) {
       for (int64_t task = begin; task < end; ++task) {
         const int64_t row_begin = task / slices * task_rows, n_begin = task % slices * slice_columns;
