@@ -1,6 +1,6 @@
 // Conv / linear kernel microbenchmarks: GMAC/s (multiply-accumulates per second) of the qu8_gemm_4x2c8
-// microkernel with its operands in L1, and of whole conv layers of ResNet-18 and MobileNetV2 shapes (3x3,
-// 1x1, depthwise 3x3) through Conv2dOperator, single thread. One JSON line per benchmark:
+// microkernel with its operands in L1, and of whole conv layers of ResNet-18, MobileNetV2 and the Fashion-MNIST
+// model (3x3, 1x1, depthwise 3x3, first layers) through Conv2dOperator, single thread. One JSON line per benchmark:
 //   {"bench":..., "name":..., "kernel":..., "macs":..., "runs":N, "gmacs_median":..., "gmacs_best":...}
 // Run from a Release wasm build: node build/<dir>/qwasm_bench.js [filter]. The machine is shared: repeat and
 // compare medians; these numbers are never asserted anywhere.
@@ -154,6 +154,10 @@ int main(int argc, char** argv) {
       bench_gemm_c2(64, 144, k);
     }
   }
+  if (wanted("gemm_first_layer")) {  // Fashion-MNIST's conv1 as a GEMM: 784 pixels, 16 channels, K = 9
+    bench_gemm_c2(784, 16, 9);
+    bench_gemm(784, 16, 9);
+  }
   struct Layer {
     const char* name;
     int64_t h, w, cin, cout, k, stride, groups;
@@ -178,6 +182,9 @@ int main(int argc, char** argv) {
       {"mobilenetv2_dw3x3_14x14x576", 14, 14, 576, 576, 3, 1, 576},
       {"mobilenetv2_dw3x3_7x7x960", 7, 7, 960, 960, 3, 1, 960},
       {"dw5x5_28x28x240", 28, 28, 240, 240, 5, 1, 240},
+      {"fashion_conv1_3x3_28x28x1to16", 28, 28, 1, 16, 3, 1, 1},
+      {"fashion_conv2_3x3_14x14x16to32", 14, 14, 16, 32, 3, 1, 1},
+      {"fashion_conv3_3x3_7x7x32", 7, 7, 32, 32, 3, 1, 1},
   };
   for (const Layer& l : layers) {
     if (wanted(l.name)) bench_conv(l.name, l.h, l.w, l.cin, l.cout, l.k, l.stride, l.groups);

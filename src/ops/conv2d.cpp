@@ -8,6 +8,7 @@
 #include "kernels/simd128/qu8_gemm_4x2c8.h"
 #include "kernels/simd128/qu8_gemm_4x8c2.h"
 #include "kernels/simd128/qu8_im2col.h"
+#include "kernels/simd128/qu8_im2col_padded.h"
 #include "runtime/thread_pool.h"
 
 namespace qwasm {
@@ -35,6 +36,12 @@ constexpr int64_t kGemmC2MaxK = 256;
 // ... and only with at least this many output channels per group: narrower layers (classifier heads of a few
 // classes, small grouped convs) would waste most of the 8-column tile, the 2-column c8 tile at most one column.
 constexpr int64_t kGemmC2MinN = 16;
+
+// Kernel rows of at most this many values (kernel_w * in_channels: a network's first layer) are gathered from a
+// padded int16 copy of the input (qu8_im2col_from_padded), as long as that copy of the batch fits
+// kPaddedImageMaxBytes.
+constexpr int64_t kPaddedImageMaxRun = 32;
+constexpr int64_t kPaddedImageMaxBytes = int64_t{4} << 20;
 
 bool is_depthwise(const Conv2dGeometry& g) { return g.groups == g.in_channels && g.groups == g.out_channels; }
 
@@ -256,10 +263,28 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
   // Column n0's epilogue values: c2 keeps one per column, c8 four per column pair.
   const int64_t epilogue_step = c2 ? 1 : 2;
 
+  Qu8PaddedImageShape p;
+  p.height = height, p.width = width, p.channels = g.in_channels;
+  p.pad_top = g.pad_top, p.pad_left = g.pad_left, p.pad_bottom = g.pad_bottom, p.pad_right = g.pad_right;
+  const int64_t padded_size = batch * p.image_values() + kQu8PaddedImageSlack;
+  const bool from_padded = !pointwise && g.groups == 1 && g.dilation_w == 1 &&
+                           g.kernel_w * g.in_channels <= kPaddedImageMaxRun &&
+                           padded_size * static_cast<int64_t>(sizeof(int16_t)) <= kPaddedImageMaxBytes;
+  if (from_padded) {
+    if (padded_input_.size() < static_cast<std::size_t>(padded_size)) {
+      padded_input_.assign(static_cast<std::size_t>(padded_size), 0);  // the slack stays 0
+    }
+    parallel_for(batch * p.padded_height(), 8, p.row_values() * kWideningCost, [&](int64_t begin, int64_t end) {
+      qu8_pad_image_rows(p, input, s.input_zero_point, begin, end, padded_input_.data());
+    });
+  }
+
   // Output rows [row_begin, row_end) of group grp gathered into `panel` (its row 0 is row_begin).
   const auto gather = [&](int64_t grp, int64_t row_begin, int64_t row_end, int16_t* panel) {
     if (pointwise) {
       pointwise_rows(s, input, row_begin, row_end, panel);
+    } else if (from_padded) {
+      qu8_im2col_from_padded(s, p, padded_input_.data(), row_begin, row_end, panel);
     } else {
       qu8_im2col(s, input, grp, row_begin, row_end, panel);
     }

@@ -368,3 +368,33 @@ TEST_CASE("conv: very deep layers take fewer tiles per task, same bytes for ever
   }
   set_thread_count(saved);
 }
+
+TEST_CASE("conv: first layers (short kernel rows, gathered from a padded copy) equal the reference at every count") {
+  // kernel_w * in_channels <= 32 takes qu8_im2col_from_padded: Fashion-MNIST's conv1 (1 -> 16, 3x3), a
+  // MobileNetV2-like stem (3 -> 32, 3x3 stride 2), a ResNet-like stem (3 -> 64, 7x7 stride 2, 21-value rows), a
+  // narrow layer on the c8 kernel (1 -> 8, 5x5), dilation_h 2 and asymmetric padding; batches of 1 and 3.
+  Rng rng(13);
+  struct Layer {
+    int64_t cin, cout, kh, kw, stride, dilation_h, pads[4], batch, h, w;
+  };
+  const Layer layers[] = {
+      {1, 16, 3, 3, 1, 1, {1, 1, 1, 1}, 3, 28, 28}, {3, 32, 3, 3, 2, 1, {1, 1, 1, 1}, 1, 37, 41},
+      {3, 64, 7, 7, 2, 1, {3, 3, 3, 3}, 1, 45, 45}, {1, 8, 5, 5, 1, 1, {2, 2, 2, 2}, 3, 13, 11},
+      {2, 24, 3, 5, 1, 2, {0, 2, 1, 0}, 2, 12, 9},
+  };
+  const int saved = thread_count();
+  for (const Layer& l : layers) {
+    ConvCase c;
+    c.g.in_channels = l.cin, c.g.out_channels = l.cout, c.g.kernel_h = l.kh, c.g.kernel_w = l.kw;
+    c.g.stride_h = c.g.stride_w = l.stride, c.g.dilation_h = l.dilation_h;
+    c.g.pad_top = l.pads[0], c.g.pad_left = l.pads[1], c.g.pad_bottom = l.pads[2], c.g.pad_right = l.pads[3];
+    c.batch = l.batch, c.height = l.h, c.width = l.w;
+    for (int threads = 1; threads <= max_thread_count(); ++threads) {
+      set_thread_count(threads);
+      CAPTURE(threads);
+      CHECK(check_case(rng, c) ==
+            l.batch * c.g.output_height(l.h) * c.g.output_width(l.w) * l.cout);
+    }
+  }
+  set_thread_count(saved);
+}
