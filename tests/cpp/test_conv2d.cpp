@@ -369,8 +369,8 @@ TEST_CASE("conv: very deep layers take fewer tiles per task, same bytes for ever
   set_thread_count(saved);
 }
 
-TEST_CASE("conv: first layers (short kernel rows, gathered from a padded copy) equal the reference at every count") {
-  // kernel_w * in_channels <= 32 takes qu8_im2col_from_padded: Fashion-MNIST's conv1 (1 -> 16, 3x3), a
+TEST_CASE("conv: first layers (im2col rows from a padded copy) equal the reference at every thread count") {
+  // Short kernel rows through qu8_im2col_from_padded: Fashion-MNIST's conv1 (1 -> 16, 3x3), a
   // MobileNetV2-like stem (3 -> 32, 3x3 stride 2), a ResNet-like stem (3 -> 64, 7x7 stride 2, 21-value rows), a
   // narrow layer on the c8 kernel (1 -> 8, 5x5), dilation_h 2 and asymmetric padding; batches of 1 and 3.
   Rng rng(13);

@@ -1,9 +1,9 @@
-// qu8_im2col from a padded image. For convolutions whose kernel rows are short runs of input values (a network's
-// first layer: 1 or 3 input channels, K = 9..147), qu8_im2col's per-run bounds checks, memsets and widening calls
-// cost more than the GEMM itself (Fashion-MNIST's conv1, 1 -> 16 channels 3x3: 2.7 GMAC/s). Widening each input
-// image once into a zero-bordered int16 copy makes every kernel row of an im2col row one plain copy of
-// kernel_w * in_channels values, done in whole 8- or 16-byte moves. The rows written are the same as
-// qu8_im2col's, value for value.
+// qu8_im2col from a padded image. qu8_im2col checks every kernel row of every output pixel against the image
+// borders and widens it with a call of its own; for a network's first layers, whose kernel rows are a few values
+// (1 or 3 input channels), that costs more than the GEMM itself (Fashion-MNIST's conv1, 1 -> 16 channels 3x3:
+// 2.7 GMAC/s). Widening each input image once into a zero-bordered int16 copy makes every kernel row of an im2col
+// row one plain copy of kernel_w * in_channels values, in whole 8- or 16-byte moves; deeper layers gain a little
+// too. The rows written are the same as qu8_im2col's, value for value.
 #pragma once
 
 #include <cstdint>
