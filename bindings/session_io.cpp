@@ -3,13 +3,40 @@
 namespace qwasm::bindings {
 namespace rt = qwasm::runtime;
 
+namespace {
+
+using T = graph::ElementType;
+// The element types JS tensors can carry, in the order of their codes (element_type_code).
+constexpr T kElementTypes[] = {T::Float32, T::Float64, T::Float16, T::BFloat16, T::UInt8,  T::Int8, T::UInt16,
+                               T::Int16,   T::Int32,   T::Int64,   T::UInt32,   T::UInt64, T::Bool};
+constexpr int kElementTypeCount = static_cast<int>(sizeof(kElementTypes) / sizeof(kElementTypes[0]));
+
+}  // namespace
+
 graph::ElementType parse_element_type(const std::string& name) {
-  using T = graph::ElementType;
-  for (T t : {T::Float32, T::Float64, T::Float16, T::BFloat16, T::UInt8, T::Int8, T::UInt16, T::Int16, T::Int32,
-              T::Int64, T::UInt32, T::UInt64, T::Bool}) {
+  for (T t : kElementTypes) {
     if (name == graph::element_type_name(t)) return t;
   }
   qwasm::fail("unknown tensor type '", name, "'");
+}
+
+val element_type_names() {
+  val out = val::array();
+  for (T t : kElementTypes) out.call<void>("push", std::string(graph::element_type_name(t)));
+  return out;
+}
+
+graph::ElementType element_type_of_code(double code) {
+  qwasm::check(code >= 0 && code < kElementTypeCount && code == static_cast<double>(static_cast<int>(code)),
+               "unknown tensor type code ", code);
+  return kElementTypes[static_cast<int>(code)];
+}
+
+double element_type_code(graph::ElementType type) {
+  for (int i = 0; i < kElementTypeCount; ++i) {
+    if (kElementTypes[i] == type) return i;
+  }
+  return -1;  // a type JS has no array for (js/session.mjs reports it by name)
 }
 
 namespace {
@@ -96,19 +123,6 @@ std::vector<std::pair<std::string, rt::TensorView>> feeds_from_js(const val& fee
     views.emplace_back(std::move(name), view);
   }
   return views;
-}
-
-val outputs_to_js(const std::vector<rt::OutputTensor>& results) {
-  val out = val::array();
-  for (const rt::OutputTensor& r : results) {
-    val v = val::object();
-    v.set("name", r.name);
-    v.set("type", std::string(graph::element_type_name(r.type)));
-    v.set("dims", from_shape(r.shape));
-    v.set("bytes", val(emscripten::typed_memory_view(r.bytes.size(), r.bytes.data())).call<val>("slice"));
-    out.call<void>("push", v);
-  }
-  return out;
 }
 
 }  // namespace qwasm::bindings

@@ -90,6 +90,17 @@ export async function readSource(source, where = 'InferenceSession.create') {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+// Element type name <-> the integer code the prepared run path passes (the bindings' order), read once.
+let typeCodes = null;
+function elementTypeCodes() {
+  if (typeCodes === null) {
+    const names = call('elementTypeNames');
+    typeCodes = new Map(names.map((n, i) => [n, i]));
+    typeCodes.names = names;
+  }
+  return typeCodes;
+}
+
 // ORT-style metadata of one input or output.
 function metadata(info) {
   return Object.freeze({ name: info.name, isTensor: true, type: info.type,
@@ -228,19 +239,39 @@ export class InferenceSession {
     const handle = this.#live('run');
     const list = checkFeeds('InferenceSession.run', this.#inputs, feeds);
     const wanted = this.#checkFetches(fetches);
-    let results;
+    const codes = elementTypeCodes();
+    // The prepared run path (see bindings/session_bindings.cpp): inputs copied into the handle's buffers, one
+    // header of numbers, outputs read from views.
+    let count;
     try {
-      results = callMethod(handle, 'run', list);
+      const header = [];
+      for (let i = 0; i < list.length; i++) {
+        const { type, dims, data } = list[i];
+        // The view is used at once: the next call into wasm may grow the heap and detach it.
+        callMethod(handle, 'inputBuffer', i, data.byteLength)
+          .set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        header.push(codes.get(type), dims.length, ...dims);
+      }
+      count = callMethod(handle, 'runPrepared', new Float64Array(header));
     } catch (e) {
       throw new QwasmError(`InferenceSession.run: ${e.message}`);
     }
+    const names = this.#outputs;
     const out = {};
-    for (const r of results) {
-      if (wanted && !wanted.has(r.name)) continue;
-      const Ctor = ARRAY_OF[r.type];
-      if (!Ctor) throw new QwasmError(`InferenceSession.run: output '${r.name}' has type ${r.type}, which JS cannot hold`);
-      // r.bytes is a fresh Uint8Array of its own buffer (offset 0): view it as the output's element type.
-      out[r.name] = new Tensor(r.type, new Ctor(r.bytes.buffer, 0, r.bytes.byteLength / Ctor.BYTES_PER_ELEMENT), r.dims);
+    for (let i = 0; i < count; i++) {
+      const name = names[i].name;
+      if (wanted && !wanted.has(name)) continue;
+      const h = handle.outputHeader(i);
+      const type = codes.names[h[0]];
+      const dims = Array.from(h.subarray(2, 2 + h[1]));
+      const Ctor = ARRAY_OF[type];
+      if (!Ctor) {
+        const typeName = type ?? callMethod(handle, 'outputTypeName', i);
+        throw new QwasmError(`InferenceSession.run: output '${name}' has type ${typeName}, which JS cannot hold`);
+      }
+      // A copy of its own (offset 0), viewed as the output's element type.
+      const bytes = handle.outputBytes(i).slice();
+      out[name] = new Tensor(type, new Ctor(bytes.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT), dims);
     }
     return out;
   }
