@@ -10,11 +10,12 @@ export const summary = 'time a model (median/min/max ms per run) and, with --pro
 export const usage = `Usage: qwasm bench MODEL.onnx [--runs N] [--warmup W] [--threads T | --no-threads] [--dim NAME=N ...]
                    [--input [NAME=]X.npy ...] [--profile] [--top K] [--json]
 
-Runs the model --warmup times, then --runs timed times, on the given .npy inputs or on seeded uniform [-1, 1)
+Runs the model --warmup times (by default for at least a second, so that V8 has compiled the hot wasm functions
+with its optimizing tier: figures taken earlier can be twice as slow), then --runs timed times, on the given .npy inputs or on seeded uniform [-1, 1)
 values (zeros for integer inputs), symbolic dims taken as 1 unless --dim says otherwise. Times include copying
 inputs in and outputs out, as InferenceSession.run() does.
   --runs N          timed runs (default 50)
-  --warmup W        untimed runs first (default 5)
+  --warmup W        untimed runs first (default: 5 and at least 1 s of runs)
   --threads T       threads of the pthreads module (default: all cores); --no-threads: single-threaded module
   --dim NAME=N      value of a symbolic input dimension (repeatable)
   --input [NAME=]X  an input from a .npy file (repeatable; others are generated)
@@ -57,7 +58,7 @@ async function readInputs(specs, session, feeds) {
 }
 
 export async function run(argv) {
-  const o = { runs: 50, warmup: 5, threads: 'auto', profile: false, json: false, top: 25 };
+  const o = { runs: 50, warmup: 5, warmupMs: 1000, threads: 'auto', profile: false, json: false, top: 25 };
   const dimArgs = [];
   const inputs = [];
   const positional = [];
@@ -69,7 +70,7 @@ export async function run(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') o.runs = Math.max(1, int(a, argv[++i]));
-    else if (a === '--warmup') o.warmup = int(a, argv[++i]);
+    else if (a === '--warmup') o.warmup = int(a, argv[++i]), o.warmupMs = 0;
     else if (a === '--top') o.top = int(a, argv[++i]);
     else if (a === '--threads') o.threads = Math.max(1, int(a, argv[++i]));
     else if (a === '--no-threads') o.threads = false;
@@ -90,7 +91,8 @@ export async function run(argv) {
   try {
     const feeds = seededFeeds(session, parseDims(dimArgs));
     await readInputs(inputs, session, feeds);
-    for (let i = 0; i < o.warmup; i++) await session.run(feeds);
+    const warm0 = performance.now();
+    for (let i = 0; i < o.warmup || performance.now() - warm0 < o.warmupMs; i++) await session.run(feeds);
     if (o.profile) session.enableProfiling(true);
     const times = [];
     for (let i = 0; i < o.runs; i++) {
