@@ -82,10 +82,7 @@ void bench_gemm(std::size_t m, std::size_t n, std::size_t k) {
   std::vector<uint8_t> c(m * n);
   const Qu8Requantization rq(128, 0, 255);
   const Timing t = time_gmacs(static_cast<double>(m * n * k), [&] {
-    for (std::size_t r = 0; r < m; r += kQu8GemmMr) {
-      qu8_gemm_4x2c8(std::min(kQu8GemmMr, m - r), n, kc, a.data() + r * kc, kc, packed.data(), bias_pairs.data(),
-                     scale_pairs.data(), rq, c.data() + r * n, n);
-    }
+    qu8_gemm_4x2c8(m, n, kc, a.data(), kc, packed.data(), bias_pairs.data(), scale_pairs.data(), rq, c.data(), n);
   });
   report("gemm", "M" + std::to_string(m) + "_N" + std::to_string(n) + "_K" + std::to_string(k), "qu8_gemm_4x2c8",
          static_cast<double>(m * n * k), t);
@@ -107,10 +104,7 @@ void bench_gemm_c2(std::size_t m, std::size_t n, std::size_t k) {
   std::vector<uint8_t> c(m * n);
   const Qu8Requantization rq(128, 0, 255);
   const Timing t = time_gmacs(static_cast<double>(m * n * k), [&] {
-    for (std::size_t r = 0; r < m; r += kQu8GemmC2Mr) {
-      qu8_gemm_4x8c2(std::min(kQu8GemmC2Mr, m - r), n, kc, a.data() + r * kc, kc, packed.data(), bias_padded.data(),
-                     scale_padded.data(), rq, c.data() + r * n, n);
-    }
+    qu8_gemm_4x8c2(m, n, kc, a.data(), kc, packed.data(), bias_padded.data(), scale_padded.data(), rq, c.data(), n);
   });
   report("gemm_c2", "M" + std::to_string(m) + "_N" + std::to_string(n) + "_K" + std::to_string(k), "qu8_gemm_4x8c2",
          static_cast<double>(m * n * k), t);

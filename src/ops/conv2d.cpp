@@ -309,12 +309,9 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
     const auto gemm = c2 ? qu8_gemm_4x8c2 : qu8_gemm_4x2c8;
     for (int64_t n0 = n_begin; n0 < n_end; n0 += n_block) {
       const int64_t nc = std::min(n_block, n_end - n0);
-      for (int64_t r0 = row_begin; r0 < row_end; r0 += mr) {
-        const std::size_t m_tile = static_cast<std::size_t>(std::min(mr, row_end - r0));
-        gemm(m_tile, static_cast<std::size_t>(nc), static_cast<std::size_t>(kc_), panel + (r0 - row_begin) * kc_,
-             static_cast<std::size_t>(kc_), w_group + n0 * kc_, bias + epilogue_step * n0,
-             scales + epilogue_step * n0, rq, c_group + r0 * cout + n0, static_cast<std::size_t>(cout));
-      }
+      gemm(static_cast<std::size_t>(row_end - row_begin), static_cast<std::size_t>(nc), static_cast<std::size_t>(kc_),
+           panel, static_cast<std::size_t>(kc_), w_group + n0 * kc_, bias + epilogue_step * n0,
+           scales + epilogue_step * n0, rq, c_group + row_begin * cout + n0, static_cast<std::size_t>(cout));
     }
   };
 

@@ -77,6 +77,22 @@ class SessionImpl : public Session {
 
   std::vector<OutputTensor> run(const std::vector<std::pair<std::string, TensorView>>& feeds,
                                 const std::vector<std::string>& taps, const TapCallback& tap) override {
+    // One try block per run, not one per op (with_node_context): the pthreads build's JS-based exceptions send
+    // every call made inside a try block through a JS trampoline, about a microsecond each. running_node_ names
+    // the op that threw.
+    running_node_ = SIZE_MAX;
+    try {
+      return run_ops(feeds, taps, tap);
+    } catch (const Error& e) {
+      if (running_node_ == SIZE_MAX) throw;
+      throw Error(model_.graph.describe_node(running_node_) + ": " + e.what());
+    }
+  }
+
+  // Not inlined into run(): inside its try block every call would take the trampoline again.
+  __attribute__((noinline)) std::vector<OutputTensor> run_ops(
+      const std::vector<std::pair<std::string, TensorView>>& feeds, const std::vector<std::string>& taps,
+      const TapCallback& tap) {
     const std::vector<const TensorView*> ordered = order_feeds(feeds);
     std::vector<ValueInfo> infos;
     for (const TensorView* view : ordered) {
@@ -119,11 +135,9 @@ class SessionImpl : public Session {
       for (int id : op.inputs) in.push_back(pointer(id));
       for (int id : op.outputs) out.push_back(id < 0 ? nullptr : arena + plan.values[static_cast<std::size_t>(id)].offset);
       const auto start = profiling_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-      if (op.node == SIZE_MAX) {
-        op.step->run(in, out);
-      } else {
-        with_node_context(model_.graph, op.node, [&] { op.step->run(in, out); });
-      }
+      running_node_ = op.node;
+      op.step->run(in, out);
+      running_node_ = SIZE_MAX;
       if (profiling_) {
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         const std::string key = op.node == SIZE_MAX ? "LayoutConversion " + op.step->kernel()
@@ -304,6 +318,7 @@ class SessionImpl : public Session {
   bool profiling_ = false;
   int64_t profiled_runs_ = 0;
   std::map<std::string, ProfileEntry> profile_;
+  std::size_t running_node_ = SIZE_MAX;  // graph node of the op run() is in (SIZE_MAX: none, or a layout step)
 };
 
 }  // namespace

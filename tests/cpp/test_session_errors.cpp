@@ -189,3 +189,41 @@ TEST_CASE("session: int8 ops with too few or too many inputs are refused when th
   message = error_of([&] { create(model); });
   CHECK(message.find("expects 2 to 4 inputs, got 1") != std::string::npos);
 }
+
+TEST_CASE("session: an error while an op runs names its node, and the session keeps working") {
+  // Gather with its indices fed at run time: an index out of range is only found while the op runs.
+  graph::Model model;
+  model.ir_version = 7;
+  model.opset_imports.push_back({"", 13});
+  graph::Graph& g = model.graph;
+  g.inputs = {"data", "indices"};
+  g.tensor("data").type = ElementType::Float32;
+  g.tensor("data").shape.rank_known = true;
+  g.tensor("data").shape.dims = {graph::Dim::fixed(4)};
+  g.tensor("indices").type = ElementType::Int64;
+  g.tensor("indices").shape.rank_known = true;
+  g.tensor("indices").shape.dims = {graph::Dim::fixed(2)};
+  graph::Node node;
+  node.name = "pick";
+  node.op_type = "Gather";
+  node.inputs = {"data", "indices"};
+  node.outputs = {"y"};
+  g.nodes.push_back(node);
+  g.outputs = {"y"};
+  g.tensor("y").type = ElementType::Float32;
+  auto session = create(model);
+  const std::vector<float> data = {10, 20, 30, 40};
+  const auto run_with = [&](std::vector<int64_t> indices) {
+    runtime::TensorView idx;
+    idx.type = ElementType::Int64;
+    idx.shape = {2};
+    idx.data = indices.data();
+    idx.bytes = indices.size() * sizeof(int64_t);
+    return floats_of(session->run({{"data", view_of(data, {4})}, {"indices", idx}})[0]);
+  };
+  CHECK(run_with({3, 0}) == std::vector<float>{40, 10});
+  const std::string message = error_of([&] { run_with({1, 7}); });
+  CHECK(message.find("node 0 (Gather 'pick')") == 0);
+  CHECK(message.find("index 7 is out of range") != std::string::npos);
+  CHECK(run_with({-1, 1}) == std::vector<float>{40, 20});
+}

@@ -42,10 +42,10 @@ inline std::size_t qu8_gemm_4x2c8_epilogue_size(std::size_t n) { return (n + 1) 
 void qu8_gemm_4x2c8_pack_epilogue(std::size_t n, const int32_t* bias, const float* scale, int32_t* bias_pairs,
                                   float* scale_pairs);
 
-// Computes rows [0, mr) (mr <= 4) and columns [0, nc) of C. kc is the padded depth (multiple of 8) of the A
+// Computes rows [0, m) (in tiles of 4) and columns [0, nc) of C. kc is the padded depth (multiple of 8) of the A
 // rows (stride a_stride int16 values) and of the packed weights; bias_pairs / scale_pairs come from
 // qu8_gemm_4x2c8_pack_epilogue. Row r of C starts at c + r * c_stride.
-void qu8_gemm_4x2c8(std::size_t mr, std::size_t nc, std::size_t kc, const int16_t* a, std::size_t a_stride,
+void qu8_gemm_4x2c8(std::size_t m, std::size_t nc, std::size_t kc, const int16_t* a, std::size_t a_stride,
                     const int16_t* packed_w, const int32_t* bias_pairs, const float* scale_pairs,
                     const Qu8Requantization& rq, uint8_t* c, std::size_t c_stride);
 

@@ -99,11 +99,14 @@ void gemm_c2_rows(std::size_t nc, std::size_t kc, const int16_t* a, std::size_t 
 
 }  // namespace
 
-void qu8_gemm_4x8c2(std::size_t mr, std::size_t nc, std::size_t kc, const int16_t* a, std::size_t a_stride,
+void qu8_gemm_4x8c2(std::size_t m, std::size_t nc, std::size_t kc, const int16_t* a, std::size_t a_stride,
                     const int16_t* packed_w, const int32_t* bias, const float* scale, const Qu8Requantization& rq,
                     uint8_t* c, std::size_t c_stride) {
-  switch (mr) {
-    case 4: gemm_c2_rows<4>(nc, kc, a, a_stride, packed_w, bias, scale, rq, c, c_stride); break;
+  // Whole tiles first (a parallel task passes all its rows in one call), then a short last tile.
+  for (; m >= 4; m -= 4, a += 4 * a_stride, c += 4 * c_stride) {
+    gemm_c2_rows<4>(nc, kc, a, a_stride, packed_w, bias, scale, rq, c, c_stride);
+  }
+  switch (m) {
     case 3: gemm_c2_rows<3>(nc, kc, a, a_stride, packed_w, bias, scale, rq, c, c_stride); break;
     case 2: gemm_c2_rows<2>(nc, kc, a, a_stride, packed_w, bias, scale, rq, c, c_stride); break;
     case 1: gemm_c2_rows<1>(nc, kc, a, a_stride, packed_w, bias, scale, rq, c, c_stride); break;
