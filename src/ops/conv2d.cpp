@@ -283,7 +283,8 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
       scratch.assign(static_cast<std::size_t>(padded_size), 0);  // the slack after the batch is read, never written
     }
     padded = scratch.data();
-    parallel_for(batch * p.padded_height(), 8, p.row_values() * kWideningCost, [&](int64_t begin, int64_t end) {
+    const int64_t rows = batch * p.padded_height(), grain = thread_count() == 1 ? rows : 8;  // one call alone
+    parallel_for(rows, grain, p.row_values() * kWideningCost, [&](int64_t begin, int64_t end) {
       qu8_pad_image_rows(p, input, s.input_zero_point, begin, end, padded);
     });
   }

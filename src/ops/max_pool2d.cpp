@@ -27,7 +27,9 @@ void MaxPool2dOperator::run(const NhwcDims& dims, const uint8_t* input, uint8_t*
   NhwcDims one = dims;
   one.n = 1;
   const int64_t in_image = dims.h * dims.w * dims.c, out_image = out.h * out.w * out.c;
-  parallel_for(dims.n * out.h, 4, out.w * dims.c * geometry_.kernel_h * geometry_.kernel_w,
+  // One range when single-threaded: each range costs a kernel call.
+  const int64_t all_rows = dims.n * out.h;
+  parallel_for(all_rows, thread_count() == 1 ? all_rows : 4, out.w * dims.c * geometry_.kernel_h * geometry_.kernel_w,
                [&](int64_t begin, int64_t end) {
                  for (int64_t r = begin; r < end;) {
                    const int64_t n = r / out.h, oh = r % out.h, rows = std::min(out.h - oh, end - r);
