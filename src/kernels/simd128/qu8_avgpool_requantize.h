@@ -28,8 +28,9 @@ struct AvgPoolOutputVectors {
 
 inline v128_t requantize_i32x4(v128_t acc, v128_t scale, const AvgPoolOutputVectors& o) {
   v128_t f = wasm_f32x4_nearest(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc), scale), o.pre));
-  // pmin/pmax-free clamp: max then min; no NaN can occur (finite acc times finite scale, or +-inf which clamps).
-  f = wasm_f32x4_min(wasm_f32x4_max(f, o.lo), o.hi);
+  // pmax then pmin (one x86 instruction each; f32x4.max/.min take several for their NaN and -0 rules): no NaN
+  // can occur (finite acc times finite scale, or +-inf which clamps), and a -0 truncates to 0 either way.
+  f = wasm_f32x4_pmin(wasm_f32x4_pmax(f, o.lo), o.hi);
   return wasm_i32x4_trunc_sat_f32x4(f);  // exact: f is an integer in [lo, hi]
 }
 

@@ -35,7 +35,11 @@ struct Qu8Requantization {
 // Four accumulators with their four multipliers -> four int32 results in [lo, hi].
 inline v128_t qu8_requantize_i32x4(v128_t acc, v128_t multiplier, const Qu8Requantization& r) {
   v128_t f = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(acc), multiplier);
-  f = wasm_f32x4_min(wasm_f32x4_max(f, r.min_less_zp), r.max_less_zp);
+  // pmax(f, lo) = f < lo ? lo : f and pmin(f, hi) = hi < f ? hi : f: one x86 instruction each, where f32x4.max
+  // and .min take several for their NaN and -0 rules. Neither rule matters here: no NaN occurs, and a -0 f
+  // becomes 0 when the magic number is added. (Measured: Fashion-MNIST conv1 6.9 -> 10.3 GMAC/s, depthwise 3x3
+  // 8.6 -> 12.1, deep 3x3 layers about 10%.)
+  f = wasm_f32x4_pmin(wasm_f32x4_pmax(f, r.min_less_zp), r.max_less_zp);
   return wasm_i32x4_sub(wasm_f32x4_add(f, r.magic), r.magic_bits_less_zp);
 }
 
