@@ -352,7 +352,10 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
   for (int64_t grp = 0; grp < g.groups; ++grp) {
     parallel_for(m_total, 16, kc_ * kWideningCost,
                  [&](int64_t begin, int64_t end) { gather(grp, begin, end, panel + begin * kc_); });
-    parallel_for(row_tasks * slices, 1, task_rows * slice_columns * kc_, [&](int64_t begin, int64_t end) {
+    // The estimate counts the rows there are: a classifier's single row is not a tile's four (ResNet-18's
+    // 512 -> 1000 layer was split across threads and ran slower for it).
+    const int64_t work = std::min(task_rows, m_total) * slice_columns * kc_;
+    parallel_for(row_tasks * slices, 1, work, [&](int64_t begin, int64_t end) {
       for (int64_t task = begin; task < end; ++task) {
         const int64_t row_begin = task / slices * task_rows, n_begin = task % slices * slice_columns;
         multiply(grp, row_begin, std::min(m_total, row_begin + task_rows), panel + row_begin * kc_, n_begin,
