@@ -85,7 +85,7 @@ class SessionImpl : public Session {
       return run_ops(feeds, taps, tap);
     } catch (const Error& e) {
       if (running_node_ == SIZE_MAX) throw;
-      throw Error(model_.graph.describe_node(running_node_) + ": " + e.what());
+      throw node_error(model_.graph, running_node_, e);
     }
   }
 

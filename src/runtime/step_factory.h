@@ -1,6 +1,7 @@
 // One entry point from a graph node to its Step: int8 steps (quantized_steps.h) first, then float steps.
 #pragma once
 
+#include "core/error.h"
 #include "graph/ir.h"
 #include "runtime/step.h"
 
@@ -17,18 +18,17 @@ int64_t node_opset(const graph::Model& model, const graph::Node& node);
 template <class Fn>
 auto with_node_context(const graph::Graph& graph, std::size_t index, Fn&& fn) -> decltype(fn());
 
-}  // namespace qwasm::runtime
-
-#include "core/error.h"
-
-namespace qwasm::runtime {
+// That prefixed error, for callers that catch once for many nodes (Session::run).
+inline Error node_error(const graph::Graph& graph, std::size_t index, const Error& e) {
+  return Error(graph.describe_node(index) + ": " + e.what());
+}
 
 template <class Fn>
 auto with_node_context(const graph::Graph& graph, std::size_t index, Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const Error& e) {
-    throw Error(graph.describe_node(index) + ": " + e.what());
+    throw node_error(graph, index, e);
   }
 }
 
