@@ -4,15 +4,31 @@
 
 namespace qwasm {
 
-int64_t element_count(const Shape& shape, const char* what) {
+namespace {
+
+// The Shape for the message is built only on failure.
+int64_t count_elements(const int64_t* dims, std::size_t rank, const char* what) {
   constexpr int64_t kMaxCount = int64_t{1} << 53;
   int64_t count = 1;
-  for (int64_t d : shape) {
-    check(d >= 0, what, ": negative dimension in shape ", shape_string(shape));
-    if (d != 0 && count > kMaxCount / d) fail(what, ": shape ", shape_string(shape), " has too many elements");
+  for (std::size_t i = 0; i < rank; ++i) {
+    const int64_t d = dims[i];
+    if (d < 0) fail(what, ": negative dimension in shape ", shape_string(Shape(dims, dims + rank)));
+    if (d != 0 && count > kMaxCount / d) {
+      fail(what, ": shape ", shape_string(Shape(dims, dims + rank)), " has too many elements");
+    }
     count *= d;
   }
   return count;
+}
+
+}  // namespace
+
+int64_t element_count(const Shape& shape, const char* what) {
+  return count_elements(shape.data(), shape.size(), what);
+}
+
+int64_t element_count(std::initializer_list<int64_t> dims, const char* what) {
+  return count_elements(dims.begin(), dims.size(), what);
 }
 
 std::string shape_string(const Shape& shape) {

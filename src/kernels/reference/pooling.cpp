@@ -36,17 +36,8 @@ NhwcDims pool2d_output_dims(const NhwcDims& in, const Pool2dGeometry& g, const c
   out.w = pooling_output_size(in.w, g.kernel_w, g.stride_w, g.pad_w, g.dilation_w, g.ceil_mode);
   check(out.h > 0 && out.w > 0, op, ": output would be empty (", out.h, "x", out.w, ") for input ", in.h, "x", in.w,
         ", kernel ", g.kernel_h, "x", g.kernel_w);
-  // element_count's checks without building a Shape: operators call this on every run.
-  for (const NhwcDims* d : {static_cast<const NhwcDims*>(&out), &in}) {
-    constexpr int64_t kMaxCount = int64_t{1} << 53;
-    int64_t count = 1;
-    for (int64_t v : {d->n, d->h, d->w, d->c}) {
-      if (v != 0 && count > kMaxCount / v) {
-        fail(op, ": shape [", d->n, ", ", d->h, ", ", d->w, ", ", d->c, "] has too many elements");
-      }
-      count *= v;
-    }
-  }
+  element_count({out.n, out.h, out.w, out.c}, op);  // the initializer-list overload: no Shape on every run
+  element_count({in.n, in.h, in.w, in.c}, op);
   return out;
 }
 
