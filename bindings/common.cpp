@@ -21,13 +21,15 @@ void record_error(const std::string& message) {
   has_error = true;
 }
 
+int64_t to_dim(double d) {
+  qwasm::check(d >= 0 && d == static_cast<double>(static_cast<int64_t>(d)), "shape: dimension ", d,
+               " is not a non-negative integer");
+  return static_cast<int64_t>(d);
+}
+
 qwasm::Shape to_shape(const val& shape) {
   qwasm::Shape out;
-  for (double d : to_vector<double>(shape, "shape")) {
-    qwasm::check(d >= 0 && d == static_cast<double>(static_cast<int64_t>(d)), "shape: dimension ", d,
-                 " is not a non-negative integer");
-    out.push_back(static_cast<int64_t>(d));
-  }
+  for (double d : to_vector<double>(shape, "shape")) out.push_back(to_dim(d));
   return out;
 }
 

@@ -70,6 +70,7 @@ val copy_to_js(const char* typed_array, const T* data, std::size_t count) {
   return val::global(typed_array).new_(emscripten::typed_memory_view(count, data)).template call<val>("slice");
 }
 
+int64_t to_dim(double d);  // a JS number as a dimension; throws unless it is a non-negative integer
 qwasm::Shape to_shape(const val& shape);
 val from_shape(const qwasm::Shape& shape);
 // The JS layer (js/qparams.mjs) has already normalised names and defaults; these only read/write fields.

@@ -97,12 +97,7 @@ int run_prepared(SessionHandle& self, const val& header_js) {
       const double rank = next();
       qwasm::check(rank >= 0 && rank <= 64 && rank == static_cast<double>(static_cast<int>(rank)),
                    "run: input rank ", rank, " is not valid");
-      for (int d = 0; d < static_cast<int>(rank); ++d) {
-        const double dim = next();
-        qwasm::check(dim >= 0 && dim == static_cast<double>(static_cast<int64_t>(dim)), "shape: dimension ", dim,
-                     " is not a non-negative integer");
-        view.shape.push_back(static_cast<int64_t>(dim));
-      }
+      for (int d = 0; d < static_cast<int>(rank); ++d) view.shape.push_back(to_dim(next()));
       const std::vector<uint8_t>& buffer = self.input_buffers[i];
       view.data = buffer.data();
       view.bytes = buffer.size();
@@ -125,31 +120,29 @@ int run_prepared(SessionHandle& self, const val& header_js) {
   });
 }
 
-// Views of the last run's output `index` (js/session.mjs asks only for indices below runPrepared's count).
+// The last run's output `index` (js/session.mjs asks only for indices below runPrepared's count).
+std::size_t checked_output(const SessionHandle& self, int index) {
+  qwasm::check(index >= 0 && static_cast<std::size_t>(index) < self.results.size(), "output index ", index,
+               " out of range");
+  return static_cast<std::size_t>(index);
+}
+
 val output_header(SessionHandle& self, int index) {
   return guard([&] {
-    qwasm::check(index >= 0 && static_cast<std::size_t>(index) < self.results.size(), "output index ", index,
-                 " out of range");
-    const std::vector<double>& h = self.result_headers[static_cast<std::size_t>(index)];
+    const std::vector<double>& h = self.result_headers[checked_output(self, index)];
     return val(emscripten::typed_memory_view(h.size(), h.data()));
   });
 }
 
 val output_bytes(SessionHandle& self, int index) {
   return guard([&] {
-    qwasm::check(index >= 0 && static_cast<std::size_t>(index) < self.results.size(), "output index ", index,
-                 " out of range");
-    const std::vector<uint8_t>& b = self.results[static_cast<std::size_t>(index)].bytes;
+    const std::vector<uint8_t>& b = self.results[checked_output(self, index)].bytes;
     return val(emscripten::typed_memory_view(b.size(), b.data()));
   });
 }
 
 std::string output_type_name(SessionHandle& self, int index) {
-  return guard([&] {
-    qwasm::check(index >= 0 && static_cast<std::size_t>(index) < self.results.size(), "output index ", index,
-                 " out of range");
-    return std::string(graph::element_type_name(self.results[static_cast<std::size_t>(index)].type));
-  });
+  return guard([&] { return std::string(graph::element_type_name(self.results[checked_output(self, index)].type)); });
 }
 
 std::string describe_json(SessionHandle& self) {
