@@ -24,6 +24,19 @@ inline void window_taps(int64_t start, int64_t size, int64_t kernel, int64_t dil
   hi = std::min(kernel, (size - 1 - start) / dilation + 1);
 }
 
+// The max of load(tap) over a window's real taps: `rows` rows from `first` (row_step apart) of `cols` taps
+// (col_step apart). Starts from 0, the identity of max on u8.
+template <class Load>
+inline v128_t window_max(const uint8_t* first, int64_t rows, int64_t row_step, int64_t cols, int64_t col_step,
+                         Load load) {
+  v128_t best = wasm_i8x16_splat(0);
+  for (int64_t r = 0; r < rows; ++r, first += row_step) {
+    const uint8_t* tap = first;
+    for (int64_t k = 0; k < cols; ++k, tap += col_step) best = wasm_u8x16_max(best, load(tap));
+  }
+  return best;
+}
+
 }  // namespace
 
 void max_pool2d_qu8_simd128_rows(const NhwcDims& in, const uint8_t* x, const Pool2dGeometry& g, uint8_t* y,
@@ -49,25 +62,15 @@ void max_pool2d_qu8_simd128_rows(const NhwcDims& in, const uint8_t* x, const Poo
         int64_t kw_lo, kw_hi;
         window_taps(iw0, in.w, g.kernel_w, g.dilation_w, kw_lo, kw_hi);
         const int64_t cols = kw_hi - kw_lo;
-        // The window's first real tap; 0 is the identity of max on u8.
+        // The window's first real tap.
         const uint8_t* window = image + ((ih0 + kh_lo * g.dilation_h) * in.w + iw0 + kw_lo * g.dilation_w) * c;
+        const auto whole = [](const uint8_t* tap) { return wasm_v128_load(tap); };
         for (int64_t cb = 0; cb < full; cb += 16) {
-          v128_t best = wasm_i8x16_splat(0);
-          const uint8_t* row = window + cb;
-          for (int64_t r = 0; r < rows; ++r, row += row_step) {
-            const uint8_t* tap = row;
-            for (int64_t k = 0; k < cols; ++k, tap += col_step) best = wasm_u8x16_max(best, wasm_v128_load(tap));
-          }
-          wasm_v128_store(dst + cb, best);
+          wasm_v128_store(dst + cb, window_max(window + cb, rows, row_step, cols, col_step, whole));
         }
         if (tail > 0) {  // the channel tail through a zero-filled scratch: no read or write past the pixel
-          v128_t best = wasm_i8x16_splat(0);
-          const uint8_t* row = window + full;
-          for (int64_t r = 0; r < rows; ++r, row += row_step) {
-            const uint8_t* tap = row;
-            for (int64_t k = 0; k < cols; ++k, tap += col_step) best = wasm_u8x16_max(best, load_u8_block(tap, tail));
-          }
-          store_u8_block(dst + full, best, tail);
+          const auto partial = [tail](const uint8_t* tap) { return load_u8_block(tap, tail); };
+          store_u8_block(dst + full, window_max(window + full, rows, row_step, cols, col_step, partial), tail);
         }
       }
     }
