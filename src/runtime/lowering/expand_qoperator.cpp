@@ -63,6 +63,11 @@ class Expander {
           " (", what, ")");
     return node.inputs[index];
   }
+  // The node's quantized output (a malformed file may have none).
+  const std::string& output(const Node& node) const {
+    check(!node.outputs.empty() && !node.outputs[0].empty(), node.op_type, ": missing output 0");
+    return node.outputs[0];
+  }
   std::string optional_input(const Node& node, std::size_t index) const {
     return index < node.inputs.size() ? node.inputs[index] : std::string();
   }
@@ -178,7 +183,7 @@ class Expander {
     Node conv = make(node, "Conv", inputs, y);
     conv.attributes = node.attributes;
     out_.push_back(std::move(conv));
-    quantize(node, y, input(node, 6, "y_scale"), optional_input(node, 7), node.outputs.at(0));
+    quantize(node, y, input(node, 6, "y_scale"), optional_input(node, 7), output(node));
     return true;
   }
 
@@ -189,7 +194,7 @@ class Expander {
     const std::string bf = dequantize(node, b, input(node, 4, "b_scale"), b_zp, 1, "b");
     const std::string y = fresh(node, "y");
     out_.push_back(make(node, "MatMul", {a, bf}, y));
-    quantize(node, y, input(node, 6, "y_scale"), optional_input(node, 7), node.outputs.at(0));
+    quantize(node, y, input(node, 6, "y_scale"), optional_input(node, 7), output(node));
     return true;
   }
 
@@ -203,11 +208,11 @@ class Expander {
     if (!optional_input(node, 6).empty())
       inputs.push_back(dequantize_bias(node, node.inputs[6], node.inputs[1], node.inputs[4]));
     const bool quantized_output = !optional_input(node, 7).empty();
-    const std::string y = quantized_output ? fresh(node, "y") : node.outputs.at(0);
+    const std::string y = quantized_output ? fresh(node, "y") : output(node);
     Node gemm = make(node, "Gemm", inputs, y);
     gemm.attributes = node.attributes;
     out_.push_back(std::move(gemm));
-    if (quantized_output) quantize(node, y, node.inputs[7], optional_input(node, 8), node.outputs.at(0));
+    if (quantized_output) quantize(node, y, node.inputs[7], optional_input(node, 8), output(node));
     return true;
   }
 
@@ -216,7 +221,7 @@ class Expander {
     const std::string b = dequantize(node, input(node, 3, "B"), input(node, 4, "B_scale"), optional_input(node, 5), 1, "b");
     const std::string y = fresh(node, "y");
     out_.push_back(make(node, op, {a, b}, y));
-    quantize(node, y, input(node, 6, "C_scale"), optional_input(node, 7), node.outputs.at(0));
+    quantize(node, y, input(node, 6, "C_scale"), optional_input(node, 7), output(node));
     return true;
   }
 
@@ -231,7 +236,7 @@ class Expander {
     Node concat = make(node, "Concat", parts, y);
     concat.attributes = node.attributes;
     out_.push_back(std::move(concat));
-    quantize(node, y, input(node, 0, "Y_scale"), node.inputs[1], node.outputs.at(0));
+    quantize(node, y, input(node, 0, "Y_scale"), node.inputs[1], output(node));
     return true;
   }
 
@@ -244,7 +249,7 @@ class Expander {
     for (const Attribute& a : node.attributes)
       if (a.name != "channels_last") pool.attributes.push_back(a);
     out_.push_back(std::move(pool));
-    quantize(node, y, input(node, 3, "Y_scale"), optional_input(node, 4), node.outputs.at(0));
+    quantize(node, y, input(node, 3, "Y_scale"), optional_input(node, 4), output(node));
     return true;
   }
 
@@ -254,7 +259,7 @@ class Expander {
     Node op = make(node, node.op_type == "QLinearSigmoid" ? "Sigmoid" : "LeakyRelu", {x}, y);
     op.attributes = node.attributes;
     out_.push_back(std::move(op));
-    quantize(node, y, input(node, 3, "Y_scale"), optional_input(node, 4), node.outputs.at(0));
+    quantize(node, y, input(node, 3, "Y_scale"), optional_input(node, 4), output(node));
     return true;
   }
 
