@@ -148,6 +148,9 @@ int main(int argc, char** argv) {
       bench_gemm_c2(64, 144, k);
     }
   }
+  if (wanted("gemm_deep")) {  // ResNet-18's 3x3 layers' depths (K = 9 * channels), one task's 32 rows
+    for (std::size_t k : {576, 1152, 2304, 4608}) bench_gemm(32, 64, k);
+  }
   if (wanted("gemm_first_layer")) {  // Fashion-MNIST's conv1 as a GEMM: 784 pixels, 16 channels, K = 9
     bench_gemm_c2(784, 16, 9);
     bench_gemm(784, 16, 9);

@@ -17,6 +17,9 @@ namespace {
 
 // Packed weight columns one GEMM pass reads, so that they stay in L2 while a block of rows goes by.
 constexpr int64_t kWeightBlockBytes = int64_t{128} << 10;
+// Packed weights of one group above this size do not stay in L2 (1 MB on the machines measured) from one row task
+// to the next; such layers are multiplied with all their rows at once (see run_gemm).
+constexpr int64_t kWeightStreamBytes = int64_t{2} << 20;
 // Upper bound on an im2col panel (bytes): a worker's panel for one task, or the shared panel of a layer whose
 // columns are split (depthwise bands use it too).
 constexpr int64_t kScratchBytes = int64_t{1} << 20;
@@ -323,6 +326,35 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
   const int64_t tiles_per_task = std::clamp<int64_t>(kScratchBytes / (mr * row_bytes), 1, kTilesPerTask);
   const int64_t task_rows = tiles_per_task * mr;
   const int64_t row_tasks = (tiles + tiles_per_task - 1) / tiles_per_task;
+  if (cout_g * row_bytes > kWeightStreamBytes && m_total * row_bytes <= kScratchBytes) {
+    // Weights that outgrow L2 (ResNet-18's last stage: 4.7 MB per layer, 49 rows) would be read from memory once
+    // per row task. Instead every task takes all rows and a slice of the columns, so each weight block is read
+    // once per layer. Each worker gathers the rows into its own panel (a copy of at most kScratchBytes) before
+    // its first slice: no panel written by another core is read, and no separate gather loop is waited for.
+    const std::size_t panel_size = static_cast<std::size_t>(m_total * kc_);
+    if (scratch_.size() < static_cast<std::size_t>(threads) * panel_size) {
+      scratch_.resize(static_cast<std::size_t>(threads) * panel_size);
+    }
+    panel_group_.resize(static_cast<std::size_t>(threads));
+    const int64_t column_tiles = (cout_g + nr - 1) / nr;
+    const int64_t slices = std::min(column_tiles, 2 * threads);
+    const int64_t slice_columns = (column_tiles + slices - 1) / slices * nr;
+    for (int64_t grp = 0; grp < g.groups; ++grp) {
+      std::fill(panel_group_.begin(), panel_group_.end(), int64_t{-1});
+      parallel_for_workers(slices, 1, m_total * slice_columns * kc_, [&](int worker, int64_t begin, int64_t end) {
+        int16_t* panel = scratch_.data() + static_cast<std::size_t>(worker) * panel_size;
+        if (panel_group_[static_cast<std::size_t>(worker)] != grp) {
+          gather(grp, 0, m_total, panel);
+          panel_group_[static_cast<std::size_t>(worker)] = grp;
+        }
+        for (int64_t slice = begin; slice < end; ++slice) {
+          const int64_t n_begin = slice * slice_columns;
+          multiply(grp, 0, m_total, panel, n_begin, std::min(cout_g, n_begin + slice_columns));
+        }
+      });
+    }
+    return;
+  }
   if (threads == 1 || row_tasks >= 2 * threads || n_blocks == 1 || m_total * row_bytes > kScratchBytes) {
     // One loop over the whole output per group. Each task gathers its rows into its worker's own panel and
     // multiplies them at once, while they are in cache. (The work estimate counts multiply-accumulates only.)

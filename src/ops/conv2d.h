@@ -80,6 +80,7 @@ class Conv2dOperator {
   int64_t packed_group_size_ = 0;        // gemm: int16 values per group block
   int64_t kc_ = 0;                       // gemm: padded depth K
   std::vector<int16_t> scratch_;         // im2col panel (gemm) or padded int16 band (depthwise), reused
+  std::vector<int64_t> panel_group_;     // per worker: the group whose rows its panel holds (weight-heavy gemm)
   std::vector<int32_t> tap_offsets_;     // depthwise: tap offsets in the band, recomputed per input width
 };
 

@@ -352,6 +352,29 @@ TEST_CASE("conv: layers with few output rows split their columns across threads,
   set_thread_count(saved);
 }
 
+TEST_CASE("conv: layers whose weights outgrow L2 take all rows per task, same bytes for every thread count") {
+  // 517 columns x K = 3 * 3 * 256 (int16) = 2.4 MB of packed weights per group, over kWeightStreamBytes: every task
+  // gathers all rows (25 or 50 output pixels) and multiplies a slice of whole column pairs; 517 leaves a partial
+  // last pair, 25 rows a one-row last tile. Two groups check that a worker re-gathers its panel per group.
+  Rng rng(14);
+  const int saved = thread_count();
+  for (const auto& groups_batch : {std::pair<int64_t, int64_t>{1, 2}, std::pair<int64_t, int64_t>{2, 1}}) {
+    const int64_t groups = groups_batch.first, batch = groups_batch.second;
+    ConvCase c;
+    c.g.in_channels = 256 * groups, c.g.out_channels = 517 * groups, c.g.groups = groups;
+    c.g.kernel_h = c.g.kernel_w = 3;
+    c.g.pad_top = c.g.pad_left = c.g.pad_bottom = c.g.pad_right = 1;
+    c.batch = batch, c.height = 5, c.width = 5;
+    for (int threads = 1; threads <= max_thread_count(); ++threads) {
+      set_thread_count(threads);
+      CAPTURE(groups);
+      CAPTURE(threads);
+      CHECK(check_case(rng, c) == batch * 5 * 5 * 517 * groups);
+    }
+  }
+  set_thread_count(saved);
+}
+
 TEST_CASE("conv: very deep layers take fewer tiles per task, same bytes for every thread count") {
   // K = 3 * 3 * 2048 = 18432: a 32-row panel would exceed 1 MiB, so tasks hold 7 tiles; 36 rows of 36 KiB exceed
   // the shared panel's bound too, so the columns are not split even with few tasks.
