@@ -1,13 +1,15 @@
 // Conv / linear kernel microbenchmarks: GMAC/s (multiply-accumulates per second) of the qu8_gemm_4x2c8
 // microkernel with its operands in L1, and of whole conv layers of ResNet-18, MobileNetV2 and the Fashion-MNIST
-// model (3x3, 1x1, depthwise 3x3, first layers) through Conv2dOperator, single thread. One JSON line per benchmark:
+// model (3x3, 1x1, depthwise 3x3, first layers) through Conv2dOperator, single thread unless a thread count is
+// given (the conv layers then run with it: the pthreads build's bench). One JSON line per benchmark:
 //   {"bench":..., "name":..., "kernel":..., "macs":..., "runs":N, "gmacs_median":..., "gmacs_best":...}
-// Run from a Release wasm build: node build/<dir>/qwasm_bench.js [filter]. The machine is shared: repeat and
+// Run from a Release wasm build: node build/<dir>/qwasm_bench.js [filter [threads]]. The machine is shared: repeat and
 // compare medians; these numbers are never asserted anywhere.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -130,7 +132,8 @@ void bench_conv(const std::string& name, int64_t h, int64_t w, int64_t cin, int6
   std::vector<uint8_t> y(static_cast<std::size_t>(oh * ow * cout));
   const double macs = static_cast<double>(oh * ow * cout * (cin / groups) * k * k);
   const Timing t = time_gmacs(macs, [&] { op.run(x.data(), 1, h, w, y.data()); }, 5, 0.2);
-  report("conv2d", name, op.kernel_name(), macs, t);
+  report("conv2d", thread_count() == 1 ? name : name + "_" + std::to_string(thread_count()) + "threads",
+         op.kernel_name(), macs, t);
 }
 
 }  // namespace
@@ -183,9 +186,11 @@ int main(int argc, char** argv) {
       {"fashion_conv2_3x3_14x14x16to32", 14, 14, 16, 32, 3, 1, 1},
       {"fashion_conv3_3x3_7x7x32", 7, 7, 32, 32, 3, 1, 1},
   };
+  set_thread_count(argc > 2 ? std::atoi(argv[2]) : 1);
   for (const Layer& l : layers) {
     if (wanted(l.name)) bench_conv(l.name, l.h, l.w, l.cin, l.cout, l.k, l.stride, l.groups);
   }
+  set_thread_count(1);
   if (wanted("elementwise")) run_elementwise_benchmarks();
   if (wanted("observer")) run_observer_benchmarks();
   return 0;

@@ -60,7 +60,7 @@ class Pool {
       // A helper still inside the previous loop's work() finds no chunk left and leaves at once; job_ must not
       // change under it.
       idle_.wait(lock, [&] { return busy_helpers_ == 0; });
-      job_ = {&fn, n, grain, chunks};
+      job_ = {&fn, n, grain, chunks, 1 + helpers};
       next_chunk_.store(0);
       chunks_done_.store(0);
       active_helpers_ = helpers;
@@ -91,6 +91,7 @@ class Pool {
   struct Job {
     const WorkerRangeFunction* fn = nullptr;
     int64_t n = 0, grain = 1, chunks = 0;
+    int64_t participants = 1;  // the caller and the helpers asked to join
   };
 
   Pool() {
@@ -105,18 +106,30 @@ class Pool {
     }
   }
 
+  // Claims chunks in batches of a share of what is left (guided scheduling: large batches first, single chunks at
+  // the end for balance) and reports them done once, on leaving. Every claim or report is a read-modify-write of a
+  // line the other cores also write; on the VMs measured one costs about a microsecond when the line is on another
+  // core, as long as a small layer's whole chunk (MobileNetV2's stem: 1.4 us per chunk ran no faster on 2 threads
+  // with one claim and one report per chunk). fn still sees each chunk's own range, so results do not change.
   void work(int worker) {
+    int64_t done = 0;
     for (;;) {
-      const int64_t c = next_chunk_.fetch_add(1);
-      if (c >= job_.chunks) return;
-      try {
-        (*job_.fn)(worker, c * job_.grain, std::min(job_.n, (c + 1) * job_.grain));
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (!error_) error_ = std::current_exception();
+      const int64_t left = job_.chunks - next_chunk_.load(std::memory_order_relaxed);
+      const int64_t batch = std::max<int64_t>(1, left / (2 * job_.participants));
+      const int64_t first = next_chunk_.fetch_add(batch);
+      if (first >= job_.chunks) break;
+      const int64_t last = std::min(job_.chunks, first + batch);
+      for (int64_t c = first; c < last; ++c) {
+        try {
+          (*job_.fn)(worker, c * job_.grain, std::min(job_.n, (c + 1) * job_.grain));
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (!error_) error_ = std::current_exception();
+        }
       }
-      chunks_done_.fetch_add(1, std::memory_order_release);
+      done += last - first;
     }
+    if (done > 0) chunks_done_.fetch_add(done, std::memory_order_release);
   }
 
   void helper_loop(int index) {
@@ -148,10 +161,12 @@ class Pool {
   std::mutex run_mutex_, mutex_;
   std::condition_variable wake_, idle_;
   Job job_;
-  std::atomic<int64_t> next_chunk_{0};
-  std::atomic<int64_t> chunks_done_{0};
+  // Each on its own cache line: the workers claim chunks from next_chunk_ while the caller, once out of chunks,
+  // spins on chunks_done_ and idle helpers spin on generation_.
+  alignas(64) std::atomic<int64_t> next_chunk_{0};
+  alignas(64) std::atomic<int64_t> chunks_done_{0};
+  alignas(64) std::atomic<uint64_t> generation_{0};  // written under mutex_; spinning helpers read it without
   int busy_helpers_ = 0, active_helpers_ = 0;
-  std::atomic<uint64_t> generation_{0};  // written under mutex_; spinning helpers read it without
   bool stopping_ = false;
   std::exception_ptr error_;
 };
