@@ -335,12 +335,12 @@ void Conv2dOperator::run_gemm(const uint8_t* input, int64_t batch, int64_t heigh
     if (scratch_.size() < static_cast<std::size_t>(threads) * panel_size) {
       scratch_.resize(static_cast<std::size_t>(threads) * panel_size);
     }
-    panel_group_.resize(static_cast<std::size_t>(threads));
+    // Set once per run: groups only increase within it, so a worker's panel of an earlier group never matches.
+    panel_group_.assign(static_cast<std::size_t>(threads), int64_t{-1});
     const int64_t column_tiles = (cout_g + nr - 1) / nr;
     const int64_t slices = std::min(column_tiles, 2 * threads);
     const int64_t slice_columns = (column_tiles + slices - 1) / slices * nr;
     for (int64_t grp = 0; grp < g.groups; ++grp) {
-      std::fill(panel_group_.begin(), panel_group_.end(), int64_t{-1});
       parallel_for_workers(slices, 1, m_total * slice_columns * kc_, [&](int worker, int64_t begin, int64_t end) {
         int16_t* panel = scratch_.data() + static_cast<std::size_t>(worker) * panel_size;
         if (panel_group_[static_cast<std::size_t>(worker)] != grp) {
