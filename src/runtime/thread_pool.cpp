@@ -68,9 +68,9 @@ class Pool {
       // change under it.
       idle_.wait(lock, [&] { return busy_helpers_ == 0; });
       job_ = {&fn, n, grain, chunks, 1 + helpers};
-      for (int w = 0; w <= helpers; ++w) {
-        shares_[w].next.store(chunks * w / (helpers + 1), std::memory_order_relaxed);
-        shares_[w].end = chunks * (w + 1) / (helpers + 1);
+      for (int w = 0; w < job_.participants; ++w) {
+        shares_[w].next.store(chunks * w / job_.participants, std::memory_order_relaxed);
+        shares_[w].end = chunks * (w + 1) / job_.participants;
       }
       chunks_done_.store(0);
       active_helpers_ = helpers;
@@ -101,7 +101,7 @@ class Pool {
   struct Job {
     const WorkerRangeFunction* fn = nullptr;
     int64_t n = 0, grain = 1, chunks = 0;
-    int64_t participants = 1;  // the caller and the helpers asked to join
+    int participants = 1;  // the caller and the helpers asked to join
   };
 
   Pool() {
@@ -123,10 +123,9 @@ class Pool {
   // A share's claims are read-modify-writes of its own cache line, so they are cheap until somebody steals, and
   // the done count is reported once, on leaving. fn sees each chunk's own range, so results do not change.
   void work(int worker) {
-    const int participants = static_cast<int>(job_.participants);
     int64_t done = 0;
-    for (int k = 0; k < participants; ++k) {
-      Share& share = shares_[(worker + k) % participants];
+    for (int k = 0; k < job_.participants; ++k) {
+      Share& share = shares_[(worker + k) % job_.participants];
       for (;;) {
         const int64_t c = share.next.fetch_add(1, std::memory_order_relaxed);
         if (c >= share.end) break;
