@@ -175,18 +175,19 @@ TEST_CASE("histogram_detail::histc: the SIMD loop bins exactly like the scalar f
   }
 }
 
-TEST_CASE("histogram_detail::histc: the 16-element loop, edges, dropped values and bins up to 2^20") {
-  // The main loop takes 16 elements at a time (four sub-histograms), the rest goes through the 4-element loop
-  // and the scalar tail; lengths around multiples of 16 exercise every split. Values sit on and next to the
-  // edges (x == hi lands in the last bin, nextafter(hi) is dropped), outside both bounds and at the bin
-  // boundaries of the float32 formula.
+TEST_CASE("histogram_detail::histc: the 32-element loop, edges, dropped values and bins up to 2^20") {
+  // The main loop takes 32 elements at a time (four sub-histograms, t == bins in a slot of its own that is added
+  // to the last bin), the rest goes through the 4-element loop and the scalar tail; lengths around multiples of
+  // 32 exercise every split. Values sit on and next to the edges (x == hi lands in the last bin, nextafter(hi)
+  // is dropped), outside both bounds and at the bin boundaries of the float32 formula.
   std::mt19937 gen(777);
   std::uniform_real_distribution<float> uniform(-6.0f, 9.0f);
   std::vector<uint32_t> scratch;
   int64_t compared = 0;
   for (int64_t bins : {int64_t{1}, int64_t{2}, int64_t{5}, int64_t{2048}, int64_t{4099}, int64_t{1} << 20}) {
-    for (std::size_t n : {std::size_t{15}, std::size_t{16}, std::size_t{17}, std::size_t{33}, std::size_t{64},
-                          std::size_t{1000}, std::size_t{4103}}) {
+    for (std::size_t n : {std::size_t{15}, std::size_t{16}, std::size_t{17}, std::size_t{31}, std::size_t{32},
+                          std::size_t{33}, std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{1000},
+                          std::size_t{4103}}) {
       const float lo = -5.0f, hi = 7.0f;
       std::vector<float> x(n);
       for (std::size_t i = 0; i < n; ++i) {
@@ -212,7 +213,7 @@ TEST_CASE("histogram_detail::histc: the 16-element loop, edges, dropped values a
       ++compared;
     }
   }
-  CHECK(compared == 6 * 7);
+  CHECK(compared == 6 * 11);
 }
 
 TEST_CASE("histogram_detail::torch_aminmax: min/max values, NaN detection, x86's choice of signed zero") {
