@@ -2,7 +2,8 @@
 // Observer throughput: each qwasm observer on 1M-element float32 batches through the JS API in Node, with the
 // single-threaded module and (in a child process, as a process loads one module) the pthreads module with
 // --mt-threads threads, and PyTorch's observers on the very same batches when python3-torch is installed
-// (bench/torch_observers.py). Times include copying each batch from its Float32Array into the wasm heap; one more
+// (bench/torch_observers.py), run once with 1 thread and once with --mt-threads threads so that every ratio
+// compares equal thread counts (PyTorch's own default here is 1 thread on this 2-vCPU VM). Times include copying each batch from its Float32Array into the wasm heap; one more
 // row times the histogram observer on batches already in the heap (Observer.inputBuffer), and the copy alone.
 // Prints a table and writes bench/results/observers.json. Not a test: no thresholds.
 //   node bench/observers.mjs [--batches N] [--rounds R] [--mt-threads T] [--dist DIR] [--no-mt] [--no-torch]
@@ -96,7 +97,9 @@ function benchQwasm(batches) {
   return results;
 }
 
-function benchTorch(batches) {
+// PyTorch's observers on the same batches, once per thread count (torch.set_num_threads), so that each qwasm
+// column is compared with PyTorch on as many threads: { [threads]: result or { error } }.
+function benchTorch(batches, threadCounts) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'qwasm-bench-'));
   try {
     const files = batches.map((x, i) => {
@@ -104,10 +107,15 @@ function benchTorch(batches) {
       writeFileSync(f, formatNpy(x, DIMS));
       return f;
     });
-    const r = spawnSync('/usr/bin/python3', [path.join(here, 'torch_observers.py'), '--rounds', String(ROUNDS), ...files],
-      { encoding: 'utf8' });
-    if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').pop() };
-    return JSON.parse(r.stdout.trim().split('\n').pop());
+    const out = {};
+    for (const threads of threadCounts) {
+      const r = spawnSync('/usr/bin/python3', [path.join(here, 'torch_observers.py'), '--rounds', String(ROUNDS),
+        '--threads', String(threads), ...files], { encoding: 'utf8' });
+      out[threads] = r.status !== 0
+        ? { error: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').pop() }
+        : JSON.parse(r.stdout.trim().split('\n').pop());
+    }
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -134,37 +142,36 @@ await qwasm.init({ threads: false, ...distOption });
 const batches = makeBatches();
 const ours = benchQwasm(batches);
 const mt = args.includes('--no-mt') ? { error: '--no-mt' } : benchQwasmThreads(MT_THREADS);
-const torch = args.includes('--no-torch') ? { error: '--no-torch' } : benchTorch(batches);
+const torchRuns = args.includes('--no-torch') ? {} : benchTorch(batches, [...new Set([1, MT_THREADS])]);
+const torch1 = torchRuns[1] ?? { error: '--no-torch' };
+const torchN = torchRuns[MT_THREADS] ?? { error: '--no-torch' };
 const fixed = (v, w, d = 2) => (v === null || v === undefined ? '-' : v.toFixed(d)).padStart(w);
+const describe = (t) => (t.error ? `not measured (${t.error})` : `${t.torch_version}, ${t.threads} thread(s)`);
 console.log(`observer throughput, ${N.toLocaleString()} elements per batch, ${BATCHES} batches x ${ROUNDS} rounds, median ms per batch`);
 console.log(`qwasm ${qwasm.features().version} (${qwasm.features().build}; ${mt.error ? `pthreads module not measured: ${mt.error}` : `and ${mt.build} with ${mt.threadCount} threads`}; Node ${process.versions.node}); ` +
-  `PyTorch: ${torch.error ? `not measured (${torch.error})` : `${torch.torch_version}, ${torch.threads} thread(s)`}`);
-console.log(`observer                                 qwasm ms   Melem/s  qwasm ${MT_THREADS}T ms   torch ms  torch/qwasm  torch/qwasm ${MT_THREADS}T`);
+  `PyTorch: ${describe(torch1)}; ${describe(torchN)}`);
+console.log('Each qwasm time is compared with PyTorch on the same number of threads.');
+const T = MT_THREADS;
+console.log(`observer                                 qwasm 1T ms   Melem/s  torch 1T ms   ratio  qwasm ${T}T ms  torch ${T}T ms   ratio`);
 const rows = [];
-for (const [, name] of OBSERVERS) {
-  const q = ours[name];
-  const m = mt.results?.[name];
-  const t = torch.observers?.[name];
-  const row = { observer: name, qwasmMs: q.msPerBatch, qwasmMinMs: q.minMs, qwasmMelemPerS: N / q.msPerBatch / 1e3,
-    qwasmThreads: m ? mt.threadCount : null, qwasmThreadsMs: m?.msPerBatch ?? null, qwasmThreadsMinMs: m?.minMs ?? null,
-    torchMs: t?.ms_per_batch ?? null, torchMinMs: t?.min_ms ?? null, speedup: t ? t.ms_per_batch / q.msPerBatch : null,
-    speedupThreads: t && m ? t.ms_per_batch / m.msPerBatch : null };
+function addRow(label, name, q, m, extra = {}) {
+  const t1 = torch1.observers?.[name];
+  const tn = torchN.observers?.[name];
+  const row = { observer: label, qwasmMs: q.msPerBatch, qwasmMinMs: q.minMs, qwasmMelemPerS: N / q.msPerBatch / 1e3,
+    torch1Ms: t1?.ms_per_batch ?? null, torch1MinMs: t1?.min_ms ?? null, speedup: t1 ? t1.ms_per_batch / q.msPerBatch : null,
+    threads: T, qwasmThreadsMs: m?.msPerBatch ?? null, qwasmThreadsMinMs: m?.minMs ?? null,
+    torchThreadsMs: tn?.ms_per_batch ?? null, torchThreadsMinMs: tn?.min_ms ?? null,
+    speedupThreads: tn && m ? tn.ms_per_batch / m.msPerBatch : null, ...extra };
   rows.push(row);
-  console.log(`${name.padEnd(40)} ${fixed(row.qwasmMs, 8)}  ${fixed(row.qwasmMelemPerS, 8, 0)}  ${fixed(row.qwasmThreadsMs, 11)}  ` +
-    `${fixed(row.torchMs, 9)}  ${fixed(row.speedup, 10, 1)}x  ${fixed(row.speedupThreads, 13, 1)}x`);
+  console.log(`${label.slice(0, 40).padEnd(40)} ${fixed(row.qwasmMs, 11)}  ${fixed(row.qwasmMelemPerS, 8, 0)}  ` +
+    `${fixed(row.torch1Ms, 11)}  ${fixed(row.speedup, 5, 1)}x  ${fixed(row.qwasmThreadsMs, 11)}  ` +
+    `${fixed(row.torchThreadsMs, 12)}  ${fixed(row.speedupThreads, 5, 1)}x`);
 }
+for (const [, name] of OBSERVERS) addRow(name, name, ours[name], mt.results?.[name]);
 {
   const q = ours.HistogramObserverInHeap;
-  const m = mt.results?.HistogramObserverInHeap;
-  const t = torch.observers?.HistogramObserver;
-  const row = { observer: 'HistogramObserver, batch already in the wasm heap (inputBuffer)', qwasmMs: q.msPerBatch,
-    qwasmMinMs: q.minMs, qwasmMelemPerS: N / q.msPerBatch / 1e3, qwasmThreads: m ? mt.threadCount : null,
-    qwasmThreadsMs: m?.msPerBatch ?? null, qwasmThreadsMinMs: m?.minMs ?? null, torchMs: t?.ms_per_batch ?? null,
-    torchMinMs: t?.min_ms ?? null, speedup: t ? t.ms_per_batch / q.msPerBatch : null,
-    speedupThreads: t && m ? t.ms_per_batch / m.msPerBatch : null, copyMs: q.copyMs, copyMinMs: q.copyMinMs };
-  rows.push(row);
-  console.log(`${'HistogramObserver, batch in wasm heap'.padEnd(40)} ${fixed(row.qwasmMs, 8)}  ${fixed(row.qwasmMelemPerS, 8, 0)}  ` +
-    `${fixed(row.qwasmThreadsMs, 11)}  ${fixed(row.torchMs, 9)}  ${fixed(row.speedup, 10, 1)}x  ${fixed(row.speedupThreads, 13, 1)}x`);
+  addRow('HistogramObserver, batch in wasm heap', 'HistogramObserver', q, mt.results?.HistogramObserverInHeap,
+    { copyMs: q.copyMs, copyMinMs: q.copyMinMs });
   console.log(`(copying a batch into the wasm heap alone: median ${q.copyMs.toFixed(3)} ms, min ${q.copyMinMs.toFixed(3)} ms; ` +
     `load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')})`);
 }
@@ -172,6 +179,6 @@ if (!args.includes('--no-write')) {
   mkdirSync(path.join(here, 'results'), { recursive: true });
   writeFileSync(path.join(here, 'results', 'observers.json'), JSON.stringify({ date: new Date().toISOString(),
     machine: `${os.cpus()[0].model}, ${os.cpus().length} cores`, node: process.versions.node,
-    loadAverage: os.loadavg(), torch: torch.error ? null : { version: torch.torch_version, threads: torch.threads },
+    loadAverage: os.loadavg(), torch: torch1.error ? null : { version: torch1.torch_version, threads: [1, MT_THREADS] },
     rows }, null, 2));
 }
