@@ -373,9 +373,10 @@ void count_slots(const float* x, std::size_t begin, std::size_t end, int64_t bin
     const qwasm_v128 v_magic = wasm_f32x4_splat(8388608.0f);
     const uint32_t lane_bytes = static_cast<uint32_t>(stride * sizeof(uint32_t));
     const uint32_t magic_bytes = 0x4B000000u << 2;  // the shifted exponent bits of 2^23, wrapped
-    const qwasm_v128 v_offset = wasm_i32x4_make(
-        static_cast<int32_t>(4u - magic_bytes), static_cast<int32_t>(4u + lane_bytes - magic_bytes),
-        static_cast<int32_t>(4u + 2 * lane_bytes - magic_bytes), static_cast<int32_t>(4u + 3 * lane_bytes - magic_bytes));
+    const qwasm_v128 v_offset = wasm_i32x4_make(static_cast<int32_t>(4u - magic_bytes),
+                                                static_cast<int32_t>(4u + lane_bytes - magic_bytes),
+                                                static_cast<int32_t>(4u + 2 * lane_bytes - magic_bytes),
+                                                static_cast<int32_t>(4u + 3 * lane_bytes - magic_bytes));
     char* const base = reinterpret_cast<char*>(counts);
     constexpr int kUnroll = 8;
     const BinBracket bracket = bin_bracket(bins, width);
