@@ -228,11 +228,34 @@ AminMax torch_aminmax(const float* x, std::size_t count) {
   return r;
 }
 
+namespace {
+
+// std::fmod behind a call that the optimiser must keep conditional. Called straight from fmod_exact, clang
+// vectorised quantization_error's loop and called fmodf for every lane, fast path or not (6x slower).
+[[gnu::noinline]] float fmod_fallback(float a, float b) {
+  __asm__ volatile("");
+  return std::fmod(a, b);
+}
+
+}  // namespace
+
+float fmod_exact(float a, float b) {
+  // std::fmod(a, b) is exact (the remainder of two floats is a float), but its bit-by-bit long division is slow
+  // in wasm. Where |a / b| < 2^24, q = trunc of the double quotient is the true trunc(a / b): with a = A 2^i and
+  // b = B 2^j (A, B < 2^24), a quotient that is not an integer n differs from it by at least 2^-25 (|a| >= |b|
+  // forces i >= j - 1), i.e. by more than 2^-49 relative, far beyond the double division's 2^-53. Then q * b
+  // (at most 48 bits) and a - q * b (a multiple of a's or b's last bit, below |b|) are exact in double.
+  const double q = std::trunc(static_cast<double>(a) / static_cast<double>(b));
+  if (!(std::fabs(q) < 16777216.0) || !std::isfinite(b)) return fmod_fallback(a, b);  // also NaN, inf, b == 0
+  const double r = static_cast<double>(a) - q * static_cast<double>(b);
+  return r == 0.0 ? std::copysign(0.0f, a) : static_cast<float>(r);  // a zero remainder takes a's sign
+}
+
 float div_floor(float a, float b) {
   // c10's div_floor_floating: floor of the quotient computed through fmod so that a / b rounding up to the
   // next integer does not move the result (floor(a / b) differs from it on many inputs).
   if (b == 0.0f) return a / b;
-  const float mod = std::fmod(a, b);
+  const float mod = fmod_exact(a, b);
   float div = (a - mod) / b;
   if (mod != 0.0f && ((b < 0.0f) != (mod < 0.0f))) div -= 1.0f;
   float floordiv;

@@ -93,6 +93,10 @@ struct AminMax {
 };
 AminMax torch_aminmax(const float* x, std::size_t n);
 
+// std::fmod(a, b) for float32, bit for bit (signed zeros included), through a double quotient where it is below
+// 2^24 and std::fmod itself otherwise.
+float fmod_exact(float a, float b);
+
 // torch.div(a, b, rounding_mode='floor') for float32 (fmod-based, not floor(a / b)).
 float div_floor(float a, float b);
 

@@ -262,6 +262,61 @@ TEST_CASE("histogram_detail::div_floor is the exact floor of the quotient, where
   CHECK(std::isinf(histogram_detail::div_floor(1.0f, 0.0f)));
 }
 
+TEST_CASE("histogram_detail::fmod_exact gives std::fmod's bits: random, near multiples, huge quotients, zeros") {
+  // Bits must match (the sign of a zero remainder included); two NaNs match whatever their payloads.
+  auto same = [](float a, float b) {
+    const float got = histogram_detail::fmod_exact(a, b);
+    const float want = std::fmod(a, b);
+    uint32_t g, w;
+    std::memcpy(&g, &got, sizeof g);
+    std::memcpy(&w, &want, sizeof w);
+    return (std::isnan(got) && std::isnan(want)) || g == w;
+  };
+  std::mt19937 gen(2024);
+  std::uniform_int_distribution<uint32_t> any_bits;
+  std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+  int64_t checked = 0, mismatches = 0;
+  auto check = [&](float a, float b) {
+    ++checked;
+    if (!same(a, b)) {
+      ++mismatches;
+      CAPTURE(a);
+      CAPTURE(b);
+      CHECK(histogram_detail::fmod_exact(a, b) == std::fmod(a, b));
+    }
+  };
+  for (int i = 0; i < 200000; ++i) {
+    // Arbitrary bit patterns: every exponent pair, subnormals, infinities and NaNs.
+    float a, b;
+    const uint32_t abits = any_bits(gen), bbits = any_bits(gen);
+    std::memcpy(&a, &abits, sizeof a);
+    std::memcpy(&b, &bbits, sizeof b);
+    check(a, b);
+    // Quotients of moderate size, where the double path is taken.
+    const float c = unit(gen) * std::ldexp(1.0f, static_cast<int>(gen() % 40) - 20);
+    const float d = unit(gen) * std::ldexp(1.0f, static_cast<int>(gen() % 40) - 20);
+    check(c, d);
+    // a on and next to a multiple of b: quotients on and next to an integer.
+    const float k = static_cast<float>(static_cast<int>(gen() % 2000001) - 1000000);
+    const float m = k * d;
+    check(m, d);
+    check(std::nextafter(m, 1e30f), d);
+    check(std::nextafter(m, -1e30f), d);
+    // Quotients around the 2^24 switch to std::fmod.
+    const float big = std::ldexp(1.0f + unit(gen) * 0.5f, 23 + static_cast<int>(gen() % 3)) * d;
+    check(big, d);
+    check(std::nextafter(big, 0.0f), d);
+  }
+  for (float a : {0.0f, -0.0f, 1.0f, -1.0f, 3.0f, -3.0f, 1e-45f, -1e-45f, 1e38f}) {
+    for (float b : {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, -3.0f, 1e-45f, std::numeric_limits<float>::infinity(),
+                    -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()}) {
+      check(a, b);
+    }
+  }
+  CHECK(checked > 1000000);
+  CHECK(mismatches == 0);
+}
+
 TEST_CASE("histogram_detail::add_repeated equals adding one element at a time") {
   std::mt19937_64 gen(2024);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
