@@ -61,6 +61,7 @@ function benchQwasm(batches) {
   const results = {};
   for (const [kind, torchName, options] of OBSERVERS) {
     const perBatch = [];
+    const qparamsMs = [];  // calculate_qparams() after all batches (the histogram's L2 search), once per round
     for (let r = -1; r < ROUNDS; r++) {  // round -1 warms up (V8 tiers the wasm code up), as PyTorch's side does
       const o = new qwasm.Observer(kind, options);
       for (const x of batches) {
@@ -68,10 +69,12 @@ function benchQwasm(batches) {
         o.observe({ data: x, dims: DIMS });
         if (r >= 0) perBatch.push(performance.now() - t0);
       }
+      const t0 = performance.now();
       o.qparams();
+      if (r >= 0) qparamsMs.push(performance.now() - t0);
       o.dispose();
     }
-    results[torchName] = { msPerBatch: median(perBatch), minMs: Math.min(...perBatch) };
+    results[torchName] = { msPerBatch: median(perBatch), minMs: Math.min(...perBatch), qparamsMs: median(qparamsMs) };
   }
   // The histogram observer again with each batch already in the wasm heap (written into Observer.inputBuffer()
   // before the clock starts, as data a producer wrote there would be), and that copy timed on its own.
@@ -172,6 +175,16 @@ for (const [, name] of OBSERVERS) addRow(name, name, ours[name], mt.results?.[na
   const q = ours.HistogramObserverInHeap;
   addRow('HistogramObserver, batch in wasm heap', 'HistogramObserver', q, mt.results?.HistogramObserverInHeap,
     { copyMs: q.copyMs, copyMinMs: q.copyMinMs });
+  rows.find((row) => row.observer === 'HistogramObserver').calculateQParams = {
+    qwasmMs: ours.HistogramObserver.qparamsMs, qwasmThreadsMs: mt.results?.HistogramObserver?.qparamsMs ?? null,
+    torch1Ms: torch1.observers?.HistogramObserver?.calculate_qparams_ms ?? null,
+    torchThreadsMs: torchN.observers?.HistogramObserver?.calculate_qparams_ms ?? null };
+  const h = ours.HistogramObserver;
+  const hm = mt.results?.HistogramObserver;
+  console.log(`HistogramObserver.calculate_qparams (the L2 search, after the ${BATCHES} batches): qwasm ` +
+    `${h.qparamsMs.toFixed(2)} ms (1 thread)${hm ? `, ${hm.qparamsMs.toFixed(2)} ms (${T} threads)` : ''}; PyTorch ` +
+    `${fixed(torch1.observers?.HistogramObserver?.calculate_qparams_ms, 0)} ms (1 thread), ` +
+    `${fixed(torchN.observers?.HistogramObserver?.calculate_qparams_ms, 0)} ms (${T} threads)`);
   console.log(`(copying a batch into the wasm heap alone: median ${q.copyMs.toFixed(3)} ms, min ${q.copyMinMs.toFixed(3)} ms; ` +
     `load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')})`);
 }
