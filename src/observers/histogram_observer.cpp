@@ -386,8 +386,8 @@ void count_slots(const float* x, std::size_t begin, std::size_t end, int64_t bin
   // min(trunc(s), bins - 1) == trunc(min(s, bins - 1)) for s >= 0; bins - 1 < 2^24 is exact in float32.
   const qwasm_v128 v_last = wasm_f32x4_splat(static_cast<float>(bins - 1));
   if (bins <= (int64_t{1} << 23)) {
-    // Lanes inside [lo, hi] have 0 <= s <= bins < 2^23 + 1, so floor(s) + 2^23 is exact and its bits are
-    // 0x4B000000 + floor(s): the integer bin without a float-to-int conversion (wasm's trunc_sat is a long
+    // Lanes inside [lo, hi] have 0 <= s <= bins <= 2^23, so floor(s) + 2^23 is exact (at most 2^24) and its bits
+    // are 0x4B000000 + floor(s): the integer bin without a float-to-int conversion (wasm's trunc_sat is a long
     // instruction sequence on x86). s == bins is not clamped to the last bin here: it goes to slot bins + 1, one
     // instruction less per vector. Shifted left by 2 (wrapping) and offset per lane, that is the byte offset of
     // the element's counter: lane l's slot floor(s) + 1 is at 4 * (l * stride + floor(s) + 1). Dropped lanes are
