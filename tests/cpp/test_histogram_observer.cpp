@@ -267,10 +267,7 @@ TEST_CASE("histogram_detail::fmod_exact gives std::fmod's bits: random, near mul
   auto same = [](float a, float b) {
     const float got = histogram_detail::fmod_exact(a, b);
     const float want = std::fmod(a, b);
-    uint32_t g, w;
-    std::memcpy(&g, &got, sizeof g);
-    std::memcpy(&w, &want, sizeof w);
-    return (std::isnan(got) && std::isnan(want)) || g == w;
+    return (std::isnan(got) && std::isnan(want)) || same_bits(got, want);
   };
   std::mt19937 gen(2024);
   std::uniform_int_distribution<uint32_t> any_bits;
