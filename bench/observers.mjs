@@ -3,8 +3,9 @@
 // single-threaded module and (in a child process, as a process loads one module) the pthreads module with
 // --mt-threads threads, and PyTorch's observers on the very same batches when python3-torch is installed
 // (bench/torch_observers.py), run once with 1 thread and once with --mt-threads threads so that every ratio
-// compares equal thread counts (PyTorch's own default here is 1 thread on this 2-vCPU VM). Times include copying each batch from its Float32Array into the wasm heap; one more
-// row times the histogram observer on batches already in the heap (Observer.inputBuffer), and the copy alone.
+// compares equal thread counts (PyTorch's own default here is 1 thread on this 2-vCPU VM). Times include copying
+// each batch from its Float32Array into the wasm heap; one more row times the histogram observer on batches
+// already in the heap (Observer.inputBuffer), and the copy alone; one line times its calculate_qparams.
 // Prints a table and writes bench/results/observers.json. Not a test: no thresholds.
 //   node bench/observers.mjs [--batches N] [--rounds R] [--mt-threads T] [--dist DIR] [--no-mt] [--no-torch]
 //                            [--no-write]
@@ -155,13 +156,15 @@ console.log(`qwasm ${qwasm.features().version} (${qwasm.features().build}; ${mt.
   `PyTorch: ${describe(torch1)}; ${describe(torchN)}`);
 console.log('Each qwasm time is compared with PyTorch on the same number of threads.');
 const T = MT_THREADS;
-console.log(`observer                                 qwasm 1T ms   Melem/s  torch 1T ms   ratio  qwasm ${T}T ms  torch ${T}T ms   ratio`);
+console.log(`observer                                 qwasm 1T ms   Melem/s  torch 1T ms   ratio  ` +
+  `qwasm ${T}T ms  torch ${T}T ms   ratio`);
 const rows = [];
 function addRow(label, name, q, m, extra = {}) {
   const t1 = torch1.observers?.[name];
   const tn = torchN.observers?.[name];
   const row = { observer: label, qwasmMs: q.msPerBatch, qwasmMinMs: q.minMs, qwasmMelemPerS: N / q.msPerBatch / 1e3,
-    torch1Ms: t1?.ms_per_batch ?? null, torch1MinMs: t1?.min_ms ?? null, speedup: t1 ? t1.ms_per_batch / q.msPerBatch : null,
+    torch1Ms: t1?.ms_per_batch ?? null, torch1MinMs: t1?.min_ms ?? null,
+    speedup: t1 ? t1.ms_per_batch / q.msPerBatch : null,
     threads: T, qwasmThreadsMs: m?.msPerBatch ?? null, qwasmThreadsMinMs: m?.minMs ?? null,
     torchThreadsMs: tn?.ms_per_batch ?? null, torchThreadsMinMs: tn?.min_ms ?? null,
     speedupThreads: tn && m ? tn.ms_per_batch / m.msPerBatch : null, ...extra };
@@ -175,16 +178,14 @@ for (const [, name] of OBSERVERS) addRow(name, name, ours[name], mt.results?.[na
   const q = ours.HistogramObserverInHeap;
   addRow('HistogramObserver, batch in wasm heap', 'HistogramObserver', q, mt.results?.HistogramObserverInHeap,
     { copyMs: q.copyMs, copyMinMs: q.copyMinMs });
-  rows.find((row) => row.observer === 'HistogramObserver').calculateQParams = {
+  const c = {
     qwasmMs: ours.HistogramObserver.qparamsMs, qwasmThreadsMs: mt.results?.HistogramObserver?.qparamsMs ?? null,
     torch1Ms: torch1.observers?.HistogramObserver?.calculate_qparams_ms ?? null,
     torchThreadsMs: torchN.observers?.HistogramObserver?.calculate_qparams_ms ?? null };
-  const h = ours.HistogramObserver;
-  const hm = mt.results?.HistogramObserver;
+  rows.find((row) => row.observer === 'HistogramObserver').calculateQParams = c;
   console.log(`HistogramObserver.calculate_qparams (the L2 search, after the ${BATCHES} batches): qwasm ` +
-    `${h.qparamsMs.toFixed(2)} ms (1 thread)${hm ? `, ${hm.qparamsMs.toFixed(2)} ms (${T} threads)` : ''}; PyTorch ` +
-    `${fixed(torch1.observers?.HistogramObserver?.calculate_qparams_ms, 0)} ms (1 thread), ` +
-    `${fixed(torchN.observers?.HistogramObserver?.calculate_qparams_ms, 0)} ms (${T} threads)`);
+    `${fixed(c.qwasmMs, 0)} ms (1 thread), ${fixed(c.qwasmThreadsMs, 0)} ms (${T} threads); PyTorch ` +
+    `${fixed(c.torch1Ms, 0)} ms (1 thread), ${fixed(c.torchThreadsMs, 0)} ms (${T} threads)`);
   console.log(`(copying a batch into the wasm heap alone: median ${q.copyMs.toFixed(3)} ms, min ${q.copyMinMs.toFixed(3)} ms; ` +
     `load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')})`);
 }
