@@ -1,6 +1,8 @@
 // HistogramObserver microbenchmarks: torch_aminmax, histc and whole observe() calls on 1M-element batches held in
 // the heap (the data bench/observers.mjs uses: Gaussian batches of growing spread with one outlier each), with the
-// thread counts the build allows. Milliseconds per batch, median and best of several runs. Not a test.
+// thread counts the build allows, and a floor for any counting histogram (counter_increments_floor: one counter
+// increment per element from precomputed bin indices, no binning at all). Milliseconds per batch, median and best
+// of several runs. Not a test.
 #include "bench_observers.h"
 
 #include <algorithm>
@@ -57,6 +59,19 @@ void time_per_batch(const char* name, int threads, F fn, int runs = 15) {
   std::fflush(stdout);
 }
 
+// ++counts[slot[i]] for every element: the least any histogram that counts elements one by one must do. Eight
+// interleaved tables, sixteen elements per iteration: of the layouts tried (one table; four tables with and
+// without vector extraction; four static tables; eight tables), the fastest in wasm on the machine of
+// docs/BENCHMARKS.md.
+constexpr std::size_t kSlots = 2048 + 1;  // histc's 2048 bins and slot 0 for the elements outside its range
+void increment_counters(const uint32_t* slots, std::size_t n, uint32_t* tables) {
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (std::size_t k = 0; k < 16; ++k) ++tables[(k % 8) * kSlots + slots[i + k]];
+  }
+  for (; i < n; ++i) ++tables[slots[i]];
+}
+
 }  // namespace
 
 void run_observer_benchmarks() {
@@ -74,6 +89,27 @@ void run_observer_benchmarks() {
       const auto range = histogram_detail::torch_aminmax(batches[b].data(), 16);  // histc's fallback only
       histogram_detail::histc(batches[b].data(), kBatch, 2048, -5.0, 15.0, range, out.data(), scratch);
     });
+    if (threads == 1) {
+      // The bins histc_2048 above counts into (slot 0: outside [-5, 15]); only their distribution matters here.
+      std::vector<std::vector<uint32_t>> slots(kBatches, std::vector<uint32_t>(kBatch));
+      for (int b = 0; b < kBatches; ++b) {
+        for (std::size_t i = 0; i < kBatch; ++i) {
+          const float x = batches[b][i];
+          const bool inside = x >= -5.0f && x <= 15.0f;
+          const auto bin = static_cast<uint32_t>(std::min(2047.0f, std::floor((x + 5.0f) / 20.0f * 2048.0f)));
+          slots[b][i] = inside ? bin + 1 : 0;
+        }
+      }
+      std::vector<uint32_t> tables(8 * kSlots);
+      // Called through a volatile pointer: binaryen (wasm-opt) does not see clang's noinline and would inline the
+      // function into this one, which runs once; V8 cannot swap optimised code into a running wasm function, so
+      // the loop then stayed in its baseline compiler (Liftoff, about 0.7 ms instead of 0.4).
+      void (*volatile increment)(const uint32_t*, std::size_t, uint32_t*) = increment_counters;
+      time_per_batch("counter_increments_floor", threads,
+                     [&](int b) { increment(slots[b].data(), kBatch, tables.data()); });
+      volatile uint32_t sink = tables[1024];
+      (void)sink;
+    }
     // A fresh observer per round, the batches in order (the first starts the histogram, the others merge).
     std::unique_ptr<HistogramObserver> observer;
     time_per_batch("histogram_observe", threads, [&](int b) {
