@@ -59,15 +59,21 @@ void time_per_batch(const char* name, int threads, F fn, int runs = 15) {
   std::fflush(stdout);
 }
 
+// histc_2048's bins and range, which counter_increments_floor's precomputed slots follow.
+constexpr int64_t kBins = 2048;
+constexpr float kLo = -5.0f;
+constexpr float kHi = 15.0f;
+constexpr std::size_t kSlots = kBins + 1;  // the bins and slot 0 for the elements outside [kLo, kHi]
+constexpr std::size_t kTables = 8;         // interleaved counter tables per worker
+
 // ++counts[slot[i]] for every element: the least any histogram that counts elements one by one must do. Eight
 // interleaved tables, sixteen elements per iteration: of the layouts tried (one table; four tables with and
-// without vector extraction; four static tables; eight tables), the fastest in wasm on the machine of
-// docs/BENCHMARKS.md.
-constexpr std::size_t kSlots = 2048 + 1;  // histc's 2048 bins and slot 0 for the elements outside its range
+// without vector extraction; four static tables; eight tables), one of the two fastest in wasm (with four static
+// tables) on the machine of docs/BENCHMARKS.md.
 void increment_counters(const uint32_t* slots, std::size_t n, uint32_t* tables) {
   std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    for (std::size_t k = 0; k < 16; ++k) ++tables[(k % 8) * kSlots + slots[i + k]];
+  for (; i + 2 * kTables <= n; i += 2 * kTables) {
+    for (std::size_t k = 0; k < 2 * kTables; ++k) ++tables[(k % kTables) * kSlots + slots[i + k]];
   }
   for (; i < n; ++i) ++tables[slots[i]];
 }
@@ -76,14 +82,15 @@ void increment_counters(const uint32_t* slots, std::size_t n, uint32_t* tables) 
 
 void run_observer_benchmarks() {
   const auto batches = make_batches();
-  // counter_increments_floor's input: the bins histc_2048 below counts into (slot 0: outside [-5, 15]); only their
-  // distribution matters there.
+  // counter_increments_floor's input: the bins histc_2048 below counts into (slot 0: outside [kLo, kHi]); only
+  // their distribution matters there.
   std::vector<std::vector<uint32_t>> slots(kBatches, std::vector<uint32_t>(kBatch));
   for (int b = 0; b < kBatches; ++b) {
     for (std::size_t i = 0; i < kBatch; ++i) {
       const float x = batches[b][i];
-      const bool inside = x >= -5.0f && x <= 15.0f;
-      const auto bin = static_cast<uint32_t>(std::min(2047.0f, std::floor((x + 5.0f) / 20.0f * 2048.0f)));
+      const bool inside = x >= kLo && x <= kHi;
+      const float last = static_cast<float>(kBins - 1);
+      const auto bin = static_cast<uint32_t>(std::min(last, std::floor((x - kLo) / (kHi - kLo) * kBins)));
       slots[b][i] = inside ? bin + 1 : 0;
     }
   }
@@ -98,19 +105,19 @@ void run_observer_benchmarks() {
       volatile float sink = histogram_detail::torch_aminmax(batches[b].data(), kBatch).min;
       (void)sink;
     });
-    std::vector<float> out(2048);
+    std::vector<float> out(kBins);
     std::vector<uint32_t> scratch;
     time_per_batch("histc_2048", threads, [&](int b) {
       const auto range = histogram_detail::torch_aminmax(batches[b].data(), 16);  // histc's fallback only
-      histogram_detail::histc(batches[b].data(), kBatch, 2048, -5.0, 15.0, range, out.data(), scratch);
+      histogram_detail::histc(batches[b].data(), kBatch, kBins, kLo, kHi, range, out.data(), scratch);
     });
-    // Each worker counts 65536-element tasks (as histc does) into its own eight tables.
-    std::vector<uint32_t> tables(static_cast<std::size_t>(max_thread_count()) * 8 * kSlots);
+    // Each worker counts 65536-element tasks (as histc does) into its own kTables tables.
+    std::vector<uint32_t> tables(static_cast<std::size_t>(max_thread_count()) * kTables * kSlots);
     time_per_batch("counter_increments_floor", threads, [&](int b) {
       parallel_for_workers(static_cast<int64_t>(kBatch), int64_t{1} << 16,
                            [&](int worker, int64_t begin, int64_t end) {
                              increment(slots[b].data() + begin, static_cast<std::size_t>(end - begin),
-                                       tables.data() + static_cast<std::size_t>(worker) * 8 * kSlots);
+                                       tables.data() + static_cast<std::size_t>(worker) * kTables * kSlots);
                            });
     });
     // A fresh observer per round, the batches in order (the first starts the histogram, the others merge).
